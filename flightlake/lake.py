@@ -1,0 +1,113 @@
+"""Where everything lives in the lake. Paths appear here and nowhere else.
+
+raw/<source>/delivered=<YYYY-MM-DD>/<file>.csv     immutable provider drops
+processed/<table>/[<partition>=<value>/]part-00000.parquet
+quarantine/<table>/run_id=<run>/part-*.parquet     rejected rows with their rule
+_state/ledger/<table>.json                         raw files already processed
+_runs/<run_id>.json                                one record per run
+_staging/<run_id>/...                              scratch, removed after each run
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flightlake.runtime.storage import Storage, storage_for
+
+DEFAULT_LAKE = "./lake"
+PART_FILE = "part-00000.parquet"
+_DELIVERED = re.compile(r"delivered=(\d{4}-\d{2}-\d{2})")
+_FILE_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def resolve_root(lake: str | None) -> str:
+    return lake or os.environ.get("FLIGHTLAKE_LAKE") or DEFAULT_LAKE
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One provider drop: where it sits, when it was delivered and which day it covers."""
+
+    path: str
+    size: int
+    delivered: date
+    covers: date | None  # the data date of a daily file; None for a snapshot
+
+    @classmethod
+    def parse(cls, path: str, size: int) -> RawFile:
+        delivered = _DELIVERED.search(path)
+        if delivered is None:
+            raise ValueError(f"{path}: raw files must sit under a delivered=YYYY-MM-DD folder")
+        covers = _FILE_DATE.search(path)
+        return cls(
+            path=path,
+            size=size,
+            delivered=date.fromisoformat(delivered.group(1)),
+            covers=date.fromisoformat(covers.group(1)) if covers else None,
+        )
+
+
+@dataclass(frozen=True)
+class Lake:
+    storage: Storage
+
+    @classmethod
+    def at(cls, root: str | None = None) -> Lake:
+        return cls(storage_for(resolve_root(root)))
+
+    @property
+    def root(self) -> str:
+        return self.storage.root
+
+    def uri(self, rel: str) -> str:
+        return self.storage.uri(rel)
+
+    @staticmethod
+    def raw_dir(source: str) -> str:
+        return f"raw/{source}"
+
+    @staticmethod
+    def raw_file(source: str, delivered: date, name: str) -> str:
+        return f"raw/{source}/delivered={delivered.isoformat()}/{name}"
+
+    @staticmethod
+    def processed_dir(table: str) -> str:
+        return f"processed/{table}"
+
+    @staticmethod
+    def processed_file(table: str, partition: tuple[str, str] | None = None) -> str:
+        if partition is None:
+            return f"processed/{table}/{PART_FILE}"
+        column, value = partition
+        return f"processed/{table}/{column}={value}/{PART_FILE}"
+
+    @staticmethod
+    def quarantine_dir(table: str, run_id: str | None = None) -> str:
+        base = f"quarantine/{table}"
+        return base if run_id is None else f"{base}/run_id={run_id}"
+
+    @staticmethod
+    def ledger_file(table: str) -> str:
+        return f"_state/ledger/{table}.json"
+
+    @staticmethod
+    def runs_dir() -> str:
+        return "_runs"
+
+    @staticmethod
+    def run_file(run_id: str) -> str:
+        return f"_runs/{run_id}.json"
+
+    @staticmethod
+    def staging_dir(run_id: str) -> str:
+        return f"_staging/{run_id}"
+
+    def raw_files(self, source: str) -> list[RawFile]:
+        return [
+            RawFile.parse(f.path, f.size)
+            for f in self.storage.list_files(self.raw_dir(source))
+            if f.path.endswith(".csv")
+        ]

@@ -1,0 +1,1 @@
+"""raw → processed: reading drops, parsing, rules, deduplication and atomic publishing."""

@@ -1,0 +1,215 @@
+"""One raw → processed job: read new drops, parse, transform, check, classify, publish.
+
+Every row read ends in exactly one fate — published, quarantined, duplicate or superseded
+(its file was replaced by a later delivery) — so the run record always balances.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+import flightlake
+from flightlake.contracts import Contract, get
+from flightlake.lake import Lake
+from flightlake.processing import ledger
+from flightlake.processing.parsing import apply_rules, parse
+from flightlake.processing.publish import publish_days, publish_snapshot
+from flightlake.processing.raw_reader import read_lines, split_fields
+
+FATES = ("published", "quarantined", "duplicate", "superseded")
+SAMPLE_ROWS = 5
+SUPPLEMENT = Path(flightlake.__file__).parent / "reference" / "airports_supplement.csv"
+
+
+class JobError(RuntimeError):
+    """A job cannot run; the message is one line meant for the person at the terminal."""
+
+
+@dataclass
+class TableResult:
+    table: str
+    files_read: int = 0
+    files_superseded: int = 0
+    read: int = 0
+    supplemented: int = 0
+    published: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    superseded: int = 0
+    replaced: int = 0
+    flags: dict[str, int] = field(default_factory=dict)
+    partitions: list[str] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def balanced(self) -> bool:
+        out = self.published + self.quarantined + self.duplicates + self.superseded
+        return self.read + self.supplemented == out
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "balanced": self.balanced}
+
+
+def transform_module(table: str):
+    return importlib.import_module(f"glue_jobs.transforms.{table}")
+
+
+def load_supplement(spark: SparkSession) -> DataFrame:
+    """The documented airports supplement (tiny; read on the driver so it also works when
+    the package is installed from a wheel on Glue)."""
+    with SUPPLEMENT.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    schema = (
+        "faa string, name string, lat double, lon double, alt_ft int, "
+        "utc_offset_h double, dst string, tzone string, source_file string"
+    )
+    typed = [
+        (
+            r["faa"],
+            r["name"],
+            float(r["lat"]),
+            float(r["lon"]),
+            int(r["alt_ft"]),
+            float(r["utc_offset_h"]),
+            r["dst"],
+            r["tzone"],
+            r["source_file"],
+        )
+        for r in rows
+    ]
+    return spark.createDataFrame(typed, schema)
+
+
+def load_references(
+    spark: SparkSession, lake: Lake, names: tuple[str, ...]
+) -> dict[str, DataFrame]:
+    refs = {}
+    for name in names:
+        if name == "airports_supplement":
+            refs[name] = load_supplement(spark)
+            continue
+        if not lake.storage.exists(lake.processed_dir(name)):
+            raise JobError(f"processed.{name} does not exist yet: land and process {name} first")
+        refs[name] = spark.read.schema(get(name).spark_schema()).parquet(
+            lake.uri(lake.processed_dir(name))
+        )
+    return refs
+
+
+def classify(checked: DataFrame, contract: Contract, superseded: set[str]) -> DataFrame:
+    """Give every row its fate. Among eligible rows sharing a natural key the first line
+    of the latest delivery is kept."""
+    is_superseded = F.col("_source_file").isin(sorted(superseded)) if superseded else F.lit(False)
+    eligible = ~is_superseded & (F.size("_errors") == 0)
+    rank = F.row_number().over(
+        Window.partitionBy(eligible.alias("_eligible"), *contract.key).orderBy(
+            F.col("_delivered").desc_nulls_last(), "_source_file", "_line"
+        )
+    )
+    return checked.withColumn(
+        "_fate",
+        F.when(is_superseded, "superseded")
+        .when(F.size("_errors") > 0, "quarantined")
+        .when(rank > 1, "duplicate")
+        .otherwise("published"),
+    )
+
+
+def quarantine_rows(classified: DataFrame, table: str) -> DataFrame:
+    return classified.where(F.col("_fate") == "quarantined").select(
+        F.lit(table).alias("table"),
+        F.element_at("_errors", 1).alias("rule"),
+        F.col("_errors").alias("rules"),
+        F.col("_source_file").alias("source_file"),
+        F.col("_line").alias("line"),
+        F.col("_raw_line").alias("raw_line"),
+    )  # the run id is the partition: quarantine/<table>/run_id=<run>/
+
+
+def _counts(
+    classified: DataFrame, contract: Contract
+) -> tuple[dict[str, int], dict[str, int], int]:
+    published = F.col("_fate") == "published"
+    row = classified.agg(
+        *[F.sum((F.col("_fate") == fate).cast("long")).alias(fate) for fate in FATES],
+        *[F.sum((published & F.col(flag)).cast("long")).alias(flag) for flag in contract.flags],
+        F.sum(F.col("_line").isNull().cast("long")).alias("_supplemented"),
+    ).first()
+    fates = {fate: int(row[fate] or 0) for fate in FATES}
+    flags = {flag: int(row[flag] or 0) for flag in contract.flags}
+    return fates, flags, int(row["_supplemented"] or 0)
+
+
+def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> TableResult:
+    started = time.perf_counter()
+    contract = get(table)
+    result = TableResult(table=table)
+    work = ledger.plan(lake, table, contract.source.name)
+    if not work.new:
+        return result
+    result.files_read = len(work.new)
+    result.files_superseded = len(work.superseded)
+
+    module = transform_module(table)
+    refs = load_references(spark, lake, module.REFERENCES)
+    lines = read_lines(spark, [lake.uri(f.path) for f in work.new])
+    typed = apply_rules(
+        parse(split_fields(lines, contract.source), contract.source), contract.source_rules
+    )
+    checked = apply_rules(module.transform(typed, refs, run_id), contract.all_rules())
+    classified = classify(checked, contract, work.superseded).cache()
+    try:
+        fates, result.flags, result.supplemented = _counts(classified, contract)
+        result.published = fates["published"]
+        result.quarantined = fates["quarantined"]
+        result.duplicates = fates["duplicate"]
+        result.superseded = fates["superseded"]
+        result.read = sum(fates.values()) - result.supplemented
+        stage = lake.staging_dir(run_id)
+        if result.quarantined:
+            bad = quarantine_rows(classified, table)
+            result.samples = [
+                f"{r.source_file}:{r.line}: {r.rule}"
+                for r in bad.orderBy("source_file", "line").limit(SAMPLE_ROWS).collect()
+            ]
+            _write_quarantine(lake, bad, table, run_id, f"{stage}/quarantine/{table}")
+        good = classified.where(F.col("_fate") == "published")
+        if contract.day_column:
+            days = {f.covers for f in work.current}
+            result.replaced = publish_days(
+                spark, lake, contract, contract.day_column, good, days, f"{stage}/{table}"
+            )
+            result.partitions = sorted({d.strftime("%Y-%m") for d in days})
+        elif work.current:
+            result.replaced = publish_snapshot(lake, contract, good, f"{stage}/{table}")
+    finally:
+        classified.unpersist()
+    ledger.commit(lake, table, work.new, work.superseded, run_id)
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _write_quarantine(lake: Lake, bad: DataFrame, table: str, run_id: str, stage: str) -> None:
+    bad.coalesce(1).write.mode("overwrite").parquet(lake.uri(stage))
+    target_dir = lake.quarantine_dir(table, run_id)
+    for f in lake.storage.list_files(stage):
+        if f.path.endswith(".parquet"):
+            lake.storage.publish(f.path, f"{target_dir}/part-00000.parquet")
+
+
+def run_job(
+    lake: Lake, tables: list[str], run_id: str, spark: SparkSession | None = None
+) -> dict[str, TableResult]:
+    """Process the given tables in order (the Glue entry scripts call this)."""
+    from flightlake.runtime.spark import get_spark
+
+    spark = spark or get_spark()
+    return {t: process_table(spark, lake, t, run_id) for t in tables}

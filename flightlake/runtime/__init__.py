@@ -1,0 +1,1 @@
+"""The small runtime that decides where things run: Java, Spark, storage, Glue arguments."""

@@ -1,0 +1,55 @@
+"""The one place that builds a SparkSession.
+
+On Glue the session already exists and is reused; locally a small `local[*]` session is
+tuned for this data volume (a few hundred thousand rows): few shuffle partitions and no UI.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pyspark.sql import SparkSession
+
+from flightlake.runtime.java import ensure_java_home
+
+# Settings every job relies on, locally and on Glue.
+REQUIRED_CONF = {
+    # Transforms convert wall clocks with to_utc_timestamp, which assumes a UTC session.
+    "spark.sql.session.timeZone": "UTC",
+    # INT96 is deprecated; int64 micros is what Athena v3 and DuckDB read natively.
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.sql.ansi.enabled": "false",
+}
+
+LOCAL_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "4",
+    "spark.sql.adaptive.enabled": "true",
+    "spark.driver.memory": "2g",
+    "spark.sql.sources.parallelPartitionDiscovery.threshold": "64",
+    "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
+    "spark.hadoop.parquet.summary.metadata.level": "NONE",
+    "spark.driver.extraJavaOptions": "-XX:+UseParallelGC -Xss4m",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+
+
+def get_spark(app_name: str = "flightlake") -> SparkSession:
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        for key, value in REQUIRED_CONF.items():
+            active.conf.set(key, value)
+        return active
+    ensure_java_home()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name).master(
+        os.environ.get("FLIGHTLAKE_SPARK_MASTER", "local[*]")
+    )
+    for key, value in {**LOCAL_CONF, **REQUIRED_CONF}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark

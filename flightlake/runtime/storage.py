@@ -1,0 +1,162 @@
+"""File operations on the lake, for a folder or an S3 prefix.
+
+Spark reads and writes the data; this module does the few things around it that must be
+exact: listing raw drops, small JSON state files, and publishing a staged file with one
+atomic step (os.replace on a folder, a single-object PUT/COPY on S3), so that readers see
+either the old partition file or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str  # relative to the lake root, '/'-separated
+    size: int
+
+
+class Storage(Protocol):
+    root: str
+
+    def uri(self, rel: str) -> str: ...
+    def list_files(self, prefix: str) -> list[FileInfo]: ...
+    def exists(self, rel: str) -> bool: ...
+    def read_bytes(self, rel: str) -> bytes: ...
+    def write_bytes(self, rel: str, data: bytes) -> None: ...
+    def publish(self, staged_rel: str, rel: str) -> None: ...
+    def delete_prefix(self, prefix: str) -> None: ...
+
+
+def read_json(storage: Storage, rel: str, default: Any = None) -> Any:
+    if not storage.exists(rel):
+        return default
+    return json.loads(storage.read_bytes(rel))
+
+
+def write_json(storage: Storage, rel: str, value: Any) -> None:
+    storage.write_bytes(rel, json.dumps(value, indent=2, sort_keys=True, default=str).encode())
+
+
+class LocalStorage:
+    """A lake in a local folder."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = str(Path(root).expanduser().resolve())
+
+    def _abs(self, rel: str) -> Path:
+        return Path(self.root, rel)
+
+    def uri(self, rel: str) -> str:
+        return str(self._abs(rel))
+
+    def list_files(self, prefix: str) -> list[FileInfo]:
+        base = self._abs(prefix)
+        if not base.exists():
+            return []
+        found = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+            for name in filenames:
+                if name.startswith((".", "_")):
+                    continue
+                full = Path(dirpath, name)
+                found.append(FileInfo(full.relative_to(self.root).as_posix(), full.stat().st_size))
+        return sorted(found, key=lambda f: f.path)
+
+    def exists(self, rel: str) -> bool:
+        return self._abs(rel).exists()
+
+    def read_bytes(self, rel: str) -> bytes:
+        return self._abs(rel).read_bytes()
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        target = self._abs(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+
+    def publish(self, staged_rel: str, rel: str) -> None:
+        target = self._abs(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._abs(staged_rel), target)
+
+    def delete_prefix(self, prefix: str) -> None:
+        shutil.rmtree(self._abs(prefix), ignore_errors=True)
+
+
+class S3Storage:
+    """A lake under s3://bucket/prefix (boto3; tested with moto)."""
+
+    def __init__(self, uri: str, client: Any = None) -> None:
+        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        self.root = uri.rstrip("/")
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        if client is None:
+            import boto3
+
+            client = boto3.client("s3")
+        self.s3 = client
+
+    def _key(self, rel: str) -> str:
+        return f"{self.prefix}/{rel}" if self.prefix else rel
+
+    def uri(self, rel: str) -> str:
+        return f"s3://{self.bucket}/{self._key(rel)}"
+
+    def list_files(self, prefix: str) -> list[FileInfo]:
+        found = []
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(
+            Bucket=self.bucket, Prefix=self._key(prefix).rstrip("/") + "/"
+        ):
+            for obj in page.get("Contents", []):
+                rel = obj["Key"][strip:]
+                if any(part.startswith((".", "_")) for part in rel.split("/")[1:]):
+                    continue
+                found.append(FileInfo(rel, obj["Size"]))
+        return sorted(found, key=lambda f: f.path)
+
+    def exists(self, rel: str) -> bool:
+        resp = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=self._key(rel), MaxKeys=1)
+        return resp.get("KeyCount", 0) > 0
+
+    def read_bytes(self, rel: str) -> bytes:
+        return self.s3.get_object(Bucket=self.bucket, Key=self._key(rel))["Body"].read()
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        # A single PUT is atomic for readers; encryption is on by default.
+        self.s3.put_object(
+            Bucket=self.bucket, Key=self._key(rel), Body=data, ServerSideEncryption="AES256"
+        )
+
+    def publish(self, staged_rel: str, rel: str) -> None:
+        self.s3.copy_object(
+            Bucket=self.bucket,
+            Key=self._key(rel),
+            CopySource={"Bucket": self.bucket, "Key": self._key(staged_rel)},
+            ServerSideEncryption="AES256",
+        )
+        self.s3.delete_object(Bucket=self.bucket, Key=self._key(staged_rel))
+
+    def delete_prefix(self, prefix: str) -> None:
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            if keys:
+                self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+
+
+def storage_for(root: str) -> Storage:
+    return S3Storage(root) if root.startswith("s3://") else LocalStorage(root)

@@ -1,0 +1,11 @@
+"""Glue job: raw airports → processed.airports (arguments: --lake, optional --run_id)."""
+
+from flightlake.processing.entry import run_entry
+
+
+def main(argv: list[str] | None = None) -> None:
+    run_entry("airports", argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Column expressions shared by several transforms."""
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+
+def normalise_tailnum(c: Column) -> Column:
+    """Upper case, no spaces or punctuation; empty → null (registry and flights agree)."""
+    cleaned = F.upper(F.regexp_replace(c, r"[^A-Za-z0-9]", ""))
+    return F.when(cleaned != "", cleaned)
+
+
+def hhmm_minutes(c: str) -> Column:
+    """Minutes after midnight of an HHMM clock time (2400 → 1440, the next midnight)."""
+    return (F.col(c) / 100).cast("int") * 60 + F.col(c) % 100
+
+
+def shift(ts: Column, *, days: Column | int = 0, minutes: Column | int = 0) -> Column:
+    """A timestamp moved by whole days and minutes (wall-clock arithmetic for NTZ)."""
+    return ts + F.make_dt_interval(
+        days=F.lit(days) if isinstance(days, int) else days,
+        mins=F.lit(minutes) if isinstance(minutes, int) else minutes,
+    )
+
+
+def wall_clock(day: Column, minutes: Column) -> Column:
+    """The local wall-clock timestamp `minutes` after midnight of `day` (may pass midnight)."""
+    return shift(day.cast("timestamp_ntz"), minutes=minutes)
+
+
+def to_utc(local: Column, tz: Column) -> Column:
+    """Interpret a wall clock in an IANA zone (daylight saving included) as a UTC instant.
+    Needs a UTC session time zone (flightlake.runtime.spark sets it)."""
+    return F.to_utc_timestamp(local.cast("timestamp"), tz)
+
+
+def lineage(run_id: str) -> dict[str, Column]:
+    return {"source_file": F.col("_source_file"), "ingest_run_id": F.lit(run_id)}

@@ -1,0 +1,55 @@
+"""Shared fixtures: one SparkSession for the whole test session, inline raw frames."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pyspark.sql import DataFrame, SparkSession
+
+from flightlake.contracts import get
+from flightlake.processing.parsing import apply_rules, parse
+from flightlake.processing.raw_reader import split_fields
+
+
+@pytest.fixture(scope="session")
+def spark() -> SparkSession:
+    from flightlake.runtime.spark import get_spark
+
+    session = get_spark("flightlake-tests")
+    yield session
+    session.stop()
+
+
+def raw_frame(
+    spark: SparkSession,
+    table: str,
+    lines: list[str],
+    file_date: date | None = None,
+    delivered: date = date(2013, 1, 2),
+    header: str | None = None,
+    source_file: str | None = None,
+) -> DataFrame:
+    """Typed raw rows as the job builds them, from CSV lines written inline in a test."""
+    source = get(table).source
+    name = f"{table}_{file_date.isoformat()}.csv" if file_date else f"{table}.csv"
+    path = source_file or f"raw/{table}/delivered={delivered.isoformat()}/{name}"
+    rows = [
+        (path, delivered, file_date, header or source.header, i + 2, line)
+        for i, line in enumerate(lines)
+    ]
+    lines_df = spark.createDataFrame(
+        rows,
+        "_source_file string, _delivered date, _file_date date, _header string, "
+        "_line int, _raw_line string",
+    )
+    typed = parse(split_fields(lines_df, source), source)
+    return apply_rules(typed, get(table).source_rules)
+
+
+@pytest.fixture
+def make_raw(spark):
+    def build(table: str, lines: list[str], **kwargs) -> DataFrame:
+        return raw_frame(spark, table, lines, **kwargs)
+
+    return build

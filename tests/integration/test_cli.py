@@ -1,0 +1,45 @@
+"""The CLI end to end on two real days: land, run, status, and one-line errors."""
+
+from typer.testing import CliRunner
+
+from flightlake.cli import app
+
+runner = CliRunner()
+
+
+def test_land_run_status(lake_dir):
+    lake = ["--lake", str(lake_dir)]
+    landed = runner.invoke(app, ["land", "--through", "2013-01-02", *lake])
+    assert landed.exit_code == 0, landed.output
+    assert "flights" in landed.output
+    again = runner.invoke(app, ["land", "--through", "2013-01-02", *lake])
+    assert again.exit_code == 0
+    assert len(list((lake_dir / "raw" / "flights").rglob("*.csv"))) == 2
+
+    ran = runner.invoke(app, ["run", *lake])
+    assert ran.exit_code == 0, ran.output
+    assert "1,785" in ran.output  # flights published on Jan 1-2
+    assert "nothing new" in runner.invoke(app, ["run", *lake]).output.lower()
+
+    status = runner.invoke(app, ["status", *lake])
+    assert status.exit_code == 0
+    line = next(x for x in status.output.splitlines() if "flights" in x)
+    assert "1,785" in line and "succeeded" in status.output
+
+
+def test_bad_date_is_one_line_error(lake_dir):
+    result = runner.invoke(app, ["land", "--through", "2013-13-01", "--lake", str(lake_dir)])
+    assert result.exit_code != 0
+    assert "is not a date" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_without_reference_data_fails_with_one_line(lake_dir):
+    (lake_dir / "raw/flights/delivered=2013-01-02").mkdir(parents=True)
+    (lake_dir / "raw/flights/delivered=2013-01-02/flights_2013-01-01.csv").write_text(
+        "year,month,day\n2013,1,1\n"
+    )
+    result = runner.invoke(app, ["run", "--lake", str(lake_dir)])
+    assert result.exit_code == 1
+    assert "processed.airports does not exist yet" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,36 @@
+"""Glue entry scripts run the same job code with argparse when awsglue is absent."""
+
+from datetime import date
+
+import pyarrow.parquet as pq
+
+from flightlake.lake import Lake
+from flightlake.landing import land
+from flightlake.runtime.glue_args import job_args
+from glue_jobs import process_airlines
+
+
+def test_job_args_without_awsglue():
+    args = job_args(["lake"], ["run_id"], ["script.py", "--lake", "s3://b/p", "--JOB_NAME", "x"])
+    assert args == {"lake": "s3://b/p", "run_id": None}
+
+
+def test_entry_script_processes_its_table(lake_dir):
+    land(Lake.at(str(lake_dir)), date(2013, 1, 1))
+    process_airlines.main(["process_airlines.py", "--lake", str(lake_dir), "--run_id", "glue-1"])
+    table = pq.read_table(lake_dir / "processed" / "airlines").to_pandas()
+    assert len(table) == 16 and set(table.ingest_run_id) == {"glue-1"}
+    assert (lake_dir / "_runs" / "glue-1.json").exists()
+
+
+def test_awsglue_is_imported_only_by_the_adapter():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    users = [
+        p.relative_to(root).as_posix()
+        for folder in ("flightlake", "glue_jobs")
+        for p in (root / folder).rglob("*.py")
+        if "awsglue" in p.read_text()
+    ]
+    assert users == ["flightlake/runtime/glue_args.py"]

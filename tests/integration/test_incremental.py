@@ -1,0 +1,95 @@
+"""Incremental runs, reruns, corrected deliveries and bad rows, on a few real days."""
+
+import shutil
+from datetime import date
+
+import pyarrow.parquet as pq
+
+from flightlake.lake import Lake
+from flightlake.landing import land
+from flightlake.pipeline import run_processed
+from tests.integration.conftest import layer_digest
+
+
+def flights_rows(root, day=None):
+    df = pq.read_table(root / "processed" / "flights").to_pandas()
+    return df if day is None else df[df.flight_date == day]
+
+
+def test_second_run_reads_only_the_new_day_and_third_reads_nothing(lake_dir):
+    lake = Lake.at(str(lake_dir))
+    land(lake, date(2013, 1, 1))
+    first = run_processed(lake)
+    assert first["tables"]["flights"]["files_read"] == 1
+    land(lake, date(2013, 1, 2))
+    second = run_processed(lake)
+    assert second["inputs"]["flights"] == [
+        "raw/flights/delivered=2013-01-03/flights_2013-01-02.csv"
+    ]
+    assert second["inputs"]["airports"] == []
+    assert second["tables"]["flights"]["read"] == 943
+    assert len(flights_rows(lake_dir)) == 842 + 943
+    third = run_processed(lake)
+    assert third["status"] == "nothing_new" and third["tables"] == {}
+
+
+def test_rerun_after_a_lost_ledger_converges_to_the_same_layer(lake_dir):
+    lake = Lake.at(str(lake_dir))
+    land(lake, date(2013, 1, 2))
+    run_processed(lake)
+    before = layer_digest(lake_dir)
+    # A run killed after publishing but before recording its inputs: redo everything.
+    shutil.rmtree(lake_dir / "_state")
+    rerun = run_processed(lake)
+    assert rerun["tables"]["flights"]["replaced"] == 842 + 943
+    assert layer_digest(lake_dir) == before
+    assert run_processed(lake)["status"] == "nothing_new"
+    assert layer_digest(lake_dir) == before
+
+
+def test_corrected_delivery_replaces_the_day_and_bad_rows_are_quarantined(lake_dir):
+    lake = Lake.at(str(lake_dir))
+    land(lake, date(2013, 1, 2))
+    run_processed(lake)
+    original = (lake_dir / "raw/flights/delivered=2013-01-02/flights_2013-01-01.csv").read_text()
+    header, first, second, *rest = original.splitlines()
+    corrected_first = first.replace(",1400,", ",1401,")  # distance corrected
+    broken = second.replace(",1416,", ",-1416,")  # negative distance
+    fixed = (
+        "\n".join([header, corrected_first, broken, *rest[:-1], first]) + "\n"
+    )  # dup + one row gone
+    target = lake_dir / "raw/flights/delivered=2013-01-05/flights_2013-01-01.csv"
+    target.parent.mkdir(parents=True)
+    target.write_text(fixed)
+
+    record = run_processed(lake)
+    t = record["tables"]["flights"]
+    assert (t["read"], t["quarantined"], t["duplicates"], t["published"]) == (842, 1, 1, 840)
+    assert t["replaced"] == 842
+    day = flights_rows(lake_dir, date(2013, 1, 1))
+    assert len(day) == 840 and day.flight_id.is_unique
+    assert 1401 in set(day.distance) and 1400 not in set(
+        day[day.flight_id == "20130101-UA-1545-EWR"].distance
+    )
+    assert len(flights_rows(lake_dir, date(2013, 1, 2))) == 943  # other days untouched
+
+    bad = pq.read_table(lake_dir / "quarantine" / "flights").to_pandas()
+    assert list(bad.rule) == ["distance_range"]
+    assert bad.source_file[0] == "raw/flights/delivered=2013-01-05/flights_2013-01-01.csv"
+    assert bad.line[0] == 3 and bad.raw_line[0] == broken
+    assert t["samples"] == [
+        "raw/flights/delivered=2013-01-05/flights_2013-01-01.csv:3: distance_range"
+    ]
+
+
+def test_two_deliveries_of_a_day_in_one_run_publish_only_the_latest(lake_dir):
+    lake = Lake.at(str(lake_dir))
+    land(lake, date(2013, 1, 1))
+    src = lake_dir / "raw/flights/delivered=2013-01-02/flights_2013-01-01.csv"
+    lines = src.read_text().splitlines()
+    later = lake_dir / "raw/flights/delivered=2013-01-03/flights_2013-01-01.csv"
+    later.parent.mkdir(parents=True)
+    later.write_text("\n".join(lines[:101]) + "\n")  # header + 100 flights
+    t = run_processed(lake)["tables"]["flights"]
+    assert (t["read"], t["superseded"], t["published"], t["files_superseded"]) == (942, 842, 100, 1)
+    assert len(flights_rows(lake_dir)) == 100

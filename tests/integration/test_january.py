@@ -1,0 +1,76 @@
+"""Land January for real, run, and check the processed layer against the source."""
+
+from datetime import date
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from flightlake.lake import Lake
+from flightlake.landing import land, read_source_csv
+from flightlake.pipeline import run_processed
+
+
+@pytest.fixture(scope="module")
+def january(tmp_path_factory, spark):
+    root = tmp_path_factory.mktemp("jan") / "lake"
+    lake = Lake.at(str(root))
+    land(lake, date(2013, 1, 31))
+    record = run_processed(lake)
+    return root, record
+
+
+@pytest.fixture(scope="module")
+def source_january():
+    src = pd.read_csv(read_source_csv("flights"), keep_default_na=True)
+    return src[src.month == 1]
+
+
+def test_row_accounting_balances_against_the_source(january, source_january):
+    _, record = january
+    t = record["tables"]["flights"]
+    assert t["read"] == len(source_january) == 27004
+    assert t["published"] + t["quarantined"] + t["duplicates"] + t["superseded"] == len(
+        source_january
+    )
+    assert t["flags"]["dest_supplemented"] == int(
+        source_january.dest.isin(["SJU", "BQN", "STT", "PSE"]).sum()
+    )
+    assert record["status"] == "succeeded"
+
+
+def test_published_values_match_the_source_for_a_sample(january, source_january):
+    root, _ = january
+    processed = pq.read_table(root / "processed" / "flights").to_pandas()
+    sample = source_january.sample(200, random_state=7)
+    sample = sample.assign(
+        flight_id=[
+            f"2013{m:02d}{d:02d}-{c}-{f}-{o}"
+            for m, d, c, f, o in zip(
+                sample.month, sample.day, sample.carrier, sample.flight, sample.origin, strict=True
+            )
+        ]
+    )
+    joined = sample.merge(processed, on="flight_id", suffixes=("_src", ""))
+    assert len(joined) == 200
+    for col in ("dep_delay", "arr_delay", "distance", "air_time"):
+        pd.testing.assert_series_equal(
+            joined[f"{col}_src"].astype("Float64"), joined[col].astype("Float64"), check_names=False
+        )
+    assert (joined.dest_src == joined.dest).all() and (joined.carrier_src == joined.carrier).all()
+    # The source's time_hour is the scheduled hour in UTC.
+    src_hour = pd.to_datetime(joined.time_hour).dt.tz_localize(None)
+    assert (joined.sched_dep_utc.dt.tz_convert(None).dt.floor("h") == src_hour).all()
+    departed = joined[joined.dep_time.notna()]
+    clock = departed.dep_local.dt.hour * 100 + departed.dep_local.dt.minute
+    assert (clock == departed.dep_time.where(departed.dep_time != 2400, 0)).all()
+
+
+def test_every_table_is_published_with_one_file_per_partition(january):
+    root, _ = january
+    files = sorted(p.relative_to(root).as_posix() for p in (root / "processed").rglob("*.parquet"))
+    assert "processed/flights/flight_month=2013-01/part-00000.parquet" in files
+    assert "processed/airports/part-00000.parquet" in files
+    assert len([f for f in files if f.startswith("processed/flights/")]) == 1
+    airports = pq.read_table(root / "processed" / "airports").to_pandas()
+    assert set(airports.loc[airports.origin == "supplement", "faa"]) == {"SJU", "BQN", "STT", "PSE"}

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -17,8 +18,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+# Piped output (CI logs, `| less`) gets a wide fixed width so tables are never truncated.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 LakeOption = Annotated[
     str | None,
@@ -63,22 +65,11 @@ def land(
 
 
 def _summary(record: dict) -> Table:
-    table = Table(title=f"run {record['run_id']} — {record['status']}")
-    for col in (
-        "table",
-        "files",
-        "read",
-        "published",
-        "quarantined",
-        "duplicates",
-        "superseded",
-        "replaced",
-        "flags",
-        "seconds",
-    ):
-        table.add_column(col, justify="left" if col in ("table", "flags") else "right")
+    table = Table(title=f"run {record['run_id']} — {record['status']}", box=box.SIMPLE_HEAD)
+    table.add_column("table", no_wrap=True)
+    for col in ("files", "read", "published", "quarantined", "dups", "superseded", "s"):
+        table.add_column(col, justify="right", no_wrap=True)
     for name, t in record["tables"].items():
-        flags = ", ".join(f"{k}={v}" for k, v in t["flags"].items()) or "-"
         table.add_row(
             name,
             str(t["files_read"]),
@@ -87,8 +78,6 @@ def _summary(record: dict) -> Table:
             f"{t['quarantined']:,}",
             f"{t['duplicates']:,}",
             f"{t['superseded']:,}",
-            f"{t['replaced']:,}",
-            flags,
             f"{t['seconds']:.1f}",
         )
     return table
@@ -136,6 +125,11 @@ def run(lake: LakeOption = None) -> None:
             fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     console.print(_summary(record))
     for name, t in record["tables"].items():
+        for flag, count in t["flags"].items():
+            console.print(f"{name}: {count:,} rows kept with {flag}", highlight=False)
+        if t["replaced"]:
+            console.print(f"{name}: {t['replaced']:,} earlier rows replaced by new deliveries")
+    for name, t in record["tables"].items():
         for sample in t["samples"]:
             console.print(f"[yellow]quarantined[/] {name}: {sample}", highlight=False)
     console.print(
@@ -151,17 +145,18 @@ def status(lake: LakeOption = None) -> None:
     from flightlake.status import table_status
 
     target = Lake.at(lake)
-    table = Table(
-        "table",
-        "partitions",
-        "rows",
-        "last run",
-        "quarantined",
-        title=f"processed tables in {target.root}",
-    )
+    table = Table(title=f"processed tables in {target.root}", box=box.SIMPLE_HEAD)
+    for col in ("table", "partitions", "rows", "last run", "status", "quarantined"):
+        table.add_column(col, no_wrap=True)
     for s in table_status(target):
-        last = f"{s.last_run} ({s.last_run_status})" if s.last_run else "never"
-        table.add_row(s.table, str(s.partitions), f"{s.rows:,}", last, f"{s.quarantined:,}")
+        table.add_row(
+            s.table,
+            str(s.partitions),
+            f"{s.rows:,}",
+            s.last_run or "never",
+            s.last_run_status or "-",
+            f"{s.quarantined:,}",
+        )
     console.print(table)
 
 

@@ -53,7 +53,8 @@ def run_processed(
         for table in tables:
             if progress:
                 progress(table, "start", None)
-            record["inputs"][table] = [f.path for f in ledger.plan(lake, table, table).new]
+            source = CONTRACTS[table].source.name
+            record["inputs"][table] = [f.path for f in ledger.plan(lake, table, source).new]
             result = process_table(spark, lake, table, record["run_id"])
             record["tables"][table] = result.as_dict()
             if not result.balanced:

@@ -17,8 +17,8 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def save(lake: Lake, record: dict) -> None:
-    write_json(lake.storage, lake.run_file(record["run_id"]), record)
+def save(lake: Lake, record: dict, name: str | None = None) -> None:
+    write_json(lake.storage, lake.run_file(name or record["run_id"]), record)
 
 
 def load_all(lake: Lake) -> list[dict]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyarrow.parquet as pq
-
 from flightlake import runs
 from flightlake.contracts import CONTRACTS
+from flightlake.footers import files_under, parquet_rows
 from flightlake.lake import Lake
 
 
@@ -22,17 +21,9 @@ class TableStatus:
 
 
 def _rows(lake: Lake, prefix: str) -> tuple[int, int]:
-    """(files, rows) of the Parquet files under a prefix, from their footers."""
-    files = [f.path for f in lake.storage.list_files(prefix) if f.path.endswith(".parquet")]
-    rows = 0
-    for path in files:
-        if lake.root.startswith("s3://"):
-            import io
-
-            rows += pq.ParquetFile(io.BytesIO(lake.storage.read_bytes(path))).metadata.num_rows
-        else:
-            rows += pq.ParquetFile(lake.uri(path)).metadata.num_rows
-    return len(files), rows
+    """(files, rows) of the Parquet files under a prefix."""
+    files = files_under(lake, prefix)
+    return len(files), parquet_rows(lake, files)
 
 
 def table_status(lake: Lake) -> list[TableStatus]:

@@ -1,6 +1,6 @@
 """Contract: processed.airlines — carrier codes and names."""
 
-from flightlake.contracts.model import Column, Contract, RawColumn, RawSource
+from flightlake.contracts.model import LINEAGE, Column, Contract, RawColumn, RawSource
 
 SOURCE = RawSource(
     name="airlines",
@@ -18,8 +18,7 @@ CONTRACT = Contract(
     columns=(
         Column("carrier", "string", "Carrier code", nullable=False, pattern=r"^[A-Z0-9]{2}$"),
         Column("name", "string", "Airline name", nullable=False),
-        Column("source_file", "string", "Raw file the row was read from", nullable=False),
-        Column("ingest_run_id", "string", "Run that published the row", nullable=False),
+        *LINEAGE,
     ),
     key=("carrier",),
 )

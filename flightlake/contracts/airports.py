@@ -1,6 +1,6 @@
 """Contract: processed.airports — FAA airport list plus the documented supplement."""
 
-from flightlake.contracts.model import Column, Contract, RawColumn, RawSource
+from flightlake.contracts.model import LINEAGE, Column, Contract, RawColumn, RawSource
 
 SOURCE = RawSource(
     name="airports",
@@ -49,8 +49,7 @@ CONTRACT = Contract(
             nullable=False,
             values=("snapshot", "supplement"),
         ),
-        Column("source_file", "string", "Raw or reference file of the row", nullable=False),
-        Column("ingest_run_id", "string", "Run that published the row", nullable=False),
+        *LINEAGE,
     ),
     key=("faa",),
 )

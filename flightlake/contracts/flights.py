@@ -1,6 +1,14 @@
 """Contract: processed.flights — one row per scheduled departure from New York."""
 
-from flightlake.contracts.model import Column, Contract, RawColumn, RawSource, Rule
+from flightlake.contracts.model import (
+    LINEAGE,
+    Column,
+    Contract,
+    RawColumn,
+    RawSource,
+    Rule,
+    daily_file_rules,
+)
 
 _DELAY = {"min": -1440, "max": 1440}
 _HHMM = "{c} IS NULL OR ({c} BETWEEN 0 AND 2400 AND {c} % 100 < 60)"
@@ -32,16 +40,7 @@ SOURCE = RawSource(
 )
 
 SOURCE_RULES = (
-    Rule(
-        "date_valid",
-        "make_date(year, month, day) IS NOT NULL",
-        "year, month and day form a calendar date",
-    ),
-    Rule(
-        "date_matches_file",
-        "make_date(year, month, day) = _file_date",
-        "a daily file holds only flights scheduled on its own date",
-    ),
+    *daily_file_rules("flights scheduled"),
     *(
         Rule(f"{c}_hhmm", _HHMM.format(c=c), f"{c} is a clock time HHMM (2400 = midnight)")
         for c in ("dep_time", "sched_dep_time", "arr_time", "sched_arr_time")
@@ -154,8 +153,7 @@ CONTRACT = Contract(
             "Tail number present but absent from the planes registry",
             nullable=False,
         ),
-        Column("source_file", "string", "Raw file the row was read from", nullable=False),
-        Column("ingest_run_id", "string", "Run that published the row", nullable=False),
+        *LINEAGE,
         Column(
             "flight_month",
             "string",

@@ -174,3 +174,28 @@ class Contract:
                     )
                 )
         return [*self.rules, *derived]
+
+
+# Every processed row says where it came from and which run published it.
+LINEAGE = (
+    Column(
+        "source_file", "string", "Raw (or reference) file the row was read from", nullable=False
+    ),
+    Column("ingest_run_id", "string", "Run that published the row", nullable=False),
+)
+
+
+def daily_file_rules(what: str) -> tuple[Rule, ...]:
+    """Rules every one-file-per-day source shares: a real date, and the file's own date."""
+    return (
+        Rule(
+            "date_valid",
+            "make_date(year, month, day) IS NOT NULL",
+            "year, month and day form a calendar date",
+        ),
+        Rule(
+            "date_matches_file",
+            "make_date(year, month, day) = _file_date",
+            f"a daily file holds only {what} of its own date",
+        ),
+    )

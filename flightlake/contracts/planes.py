@@ -1,6 +1,6 @@
 """Contract: processed.planes — the FAA aircraft registry snapshot."""
 
-from flightlake.contracts.model import Column, Contract, RawColumn, RawSource
+from flightlake.contracts.model import LINEAGE, Column, Contract, RawColumn, RawSource
 
 SOURCE = RawSource(
     name="planes",
@@ -41,8 +41,7 @@ CONTRACT = Contract(
         Column("seats", "int", "Number of seats", min=0, max=1000),
         Column("speed_mph", "int", "Average cruising speed, mph", min=0, max=2000),
         Column("engine", "string", "Engine type"),
-        Column("source_file", "string", "Raw file the row was read from", nullable=False),
-        Column("ingest_run_id", "string", "Run that published the row", nullable=False),
+        *LINEAGE,
     ),
     key=("tailnum",),
 )

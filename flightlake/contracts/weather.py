@@ -1,6 +1,14 @@
 """Contract: processed.weather — hourly observations at the three New York airports."""
 
-from flightlake.contracts.model import Column, Contract, RawColumn, RawSource, Rule
+from flightlake.contracts.model import (
+    LINEAGE,
+    Column,
+    Contract,
+    RawColumn,
+    RawSource,
+    Rule,
+    daily_file_rules,
+)
 
 SOURCE = RawSource(
     name="weather",
@@ -25,16 +33,7 @@ SOURCE = RawSource(
 )
 
 SOURCE_RULES = (
-    Rule(
-        "date_valid",
-        "make_date(year, month, day) IS NOT NULL",
-        "year, month and day form a calendar date",
-    ),
-    Rule(
-        "date_matches_file",
-        "make_date(year, month, day) = _file_date",
-        "a daily file holds only observations of its own date",
-    ),
+    *daily_file_rules("observations"),
     Rule("hour_valid", "hour BETWEEN 0 AND 23", "hour is a local clock hour"),
     Rule("time_hour_present", "time_hour IS NOT NULL", "the observation instant is known"),
 )
@@ -67,8 +66,7 @@ CONTRACT = Contract(
         Column("precip_in", "double", "Precipitation, inches", min=0, max=20),
         Column("pressure_mb", "double", "Sea level pressure, millibars", min=850, max=1100),
         Column("visibility_mi", "double", "Visibility, miles", min=0, max=100),
-        Column("source_file", "string", "Raw file the row was read from", nullable=False),
-        Column("ingest_run_id", "string", "Run that published the row", nullable=False),
+        *LINEAGE,
         Column(
             "observation_month",
             "string",

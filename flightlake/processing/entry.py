@@ -12,16 +12,25 @@ def run_entry(table: str, argv: list[str] | None = None) -> dict:
     args = job_args(["lake"], ["run_id"], argv)
     lake = Lake.at(args["lake"])
     run_id = args["run_id"] or runs.new_run_id()
-    result = run_job(lake, [table], run_id)[table]
     record = {
         "run_id": run_id,
-        "started_at": None,
-        "finished_at": runs.now_iso(),
+        "started_at": runs.now_iso(),
         "lake": lake.root,
-        "status": "succeeded",
-        "tables": {table: result.as_dict()},
-        "timings": {"total_s": result.seconds},
         "entry": f"glue_jobs.process_{table}",
+        "tables": {},
     }
-    runs.save(lake, record)
+    try:
+        result = run_job(lake, [table], run_id)[table]
+        record.update(status="succeeded", tables={table: result.as_dict()})
+        record["timings"] = {"total_s": result.seconds}
+    except Exception as exc:
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        raise
+    finally:
+        record["finished_at"] = runs.now_iso()
+        # The jobs of one workflow share a run id: one record file per job.
+        runs.save(lake, record, name=f"{run_id}.{table}")
+        lake.storage.delete_prefix(lake.staging_dir(run_id) + f"/{table}")
+        lake.storage.delete_prefix(lake.staging_dir(run_id) + f"/classified/{table}")
+        lake.storage.delete_prefix(lake.staging_dir(run_id) + f"/quarantine/{table}")
     return record

@@ -165,33 +165,45 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
         parse(split_fields(lines, contract.source), contract.source), contract.source_rules
     )
     checked = apply_rules(module.transform(typed, refs, run_id), contract.all_rules())
-    classified = classify(checked, contract, work.superseded).cache()
-    try:
-        fates, result.flags, result.supplemented = _counts(classified, contract)
-        result.published = fates["published"]
-        result.quarantined = fates["quarantined"]
-        result.duplicates = fates["duplicate"]
-        result.superseded = fates["superseded"]
-        result.read = sum(fates.values()) - result.supplemented
-        stage = lake.staging_dir(run_id)
-        if result.quarantined:
-            bad = quarantine_rows(classified, table)
-            result.samples = [
-                f"{r.source_file}:{r.line}: {r.rule}"
-                for r in bad.orderBy("source_file", "line").limit(SAMPLE_ROWS).collect()
-            ]
-            _write_quarantine(lake, bad, table, run_id, f"{stage}/quarantine/{table}")
-        good = classified.where(F.col("_fate") == "published")
-        if contract.day_column:
-            days = {f.covers for f in work.current}
-            result.replaced = publish_days(
-                spark, lake, contract, contract.day_column, good, days, f"{stage}/{table}"
-            )
-            result.partitions = sorted({d.strftime("%Y-%m") for d in days})
-        elif work.current:
-            result.replaced = publish_snapshot(lake, contract, good, f"{stage}/{table}")
-    finally:
-        classified.unpersist()
+    stage = lake.staging_dir(run_id)
+    # Computed once and staged as Parquet: every later step (counts, quarantine, publish)
+    # reads these files. Far cheaper than an in-memory cache of these wide rows, and it
+    # keeps memory flat.
+    staged = f"{stage}/classified/{table}"
+    keep = [*contract.column_names, "_fate", "_errors", "_source_file", "_line", "_raw_line"]
+    classify(checked, contract, work.superseded).select(*keep).write.mode("overwrite").parquet(
+        lake.uri(staged)
+    )
+    classified = spark.read.parquet(lake.uri(staged))
+    fates, result.flags, result.supplemented = _counts(classified, contract)
+    result.published = fates["published"]
+    result.quarantined = fates["quarantined"]
+    result.duplicates = fates["duplicate"]
+    result.superseded = fates["superseded"]
+    result.read = sum(fates.values()) - result.supplemented
+    if result.quarantined:
+        bad = quarantine_rows(classified, table)
+        result.samples = [
+            f"{r.source_file}:{r.line}: {r.rule}"
+            for r in bad.orderBy("source_file", "line").limit(SAMPLE_ROWS).collect()
+        ]
+        _write_quarantine(lake, bad, table, run_id, f"{stage}/quarantine/{table}")
+    good = classified.where(F.col("_fate") == "published")
+    if contract.day_column:
+        days = {f.covers for f in work.current}
+        result.replaced = publish_days(
+            spark,
+            lake,
+            contract,
+            contract.day_column,
+            good,
+            result.published,
+            days,
+            f"{stage}/{table}",
+        )
+        result.partitions = sorted({d.strftime("%Y-%m") for d in days})
+    elif work.current:
+        result.replaced = publish_snapshot(lake, contract, good, f"{stage}/{table}")
     ledger.commit(lake, table, work.new, work.superseded, run_id)
     result.seconds = round(time.perf_counter() - started, 3)
     return result

@@ -13,7 +13,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from flightlake.contracts import Contract
-from flightlake.lake import Lake
+from flightlake.footers import parquet_rows
+from flightlake.lake import PART_FILE, Lake
 
 
 def month_of(day: date) -> str:
@@ -22,7 +23,8 @@ def month_of(day: date) -> str:
 
 def _stage_and_swap(
     lake: Lake, contract: Contract, df: DataFrame, stage: str, partitions: list[str]
-) -> None:
+) -> list[str]:
+    """Write `df` to staging, swap each partition file in; return the published paths."""
     ordered = df.select(*contract.column_names)
     if contract.partition_by:
         pcol = contract.partition_by[0]
@@ -49,16 +51,20 @@ def _stage_and_swap(
             raise RuntimeError(f"{contract.name}: Spark staged two files for partition {value}")
         by_partition[value] = path
     if not contract.partition_by:
-        lake.storage.publish(by_partition[None], lake.processed_file(contract.name))
-        return
+        target = lake.processed_file(contract.name)
+        lake.storage.publish(by_partition[None], target)
+        return [target]
     pcol = contract.partition_by[0]
+    published = []
     for value in partitions:
         target = lake.processed_file(contract.name, (pcol, value))
         if value in by_partition:
             lake.storage.publish(by_partition[value], target)
+            published.append(target)
         elif lake.storage.exists(target):
             # Every row of this partition was replaced by nothing: publish the emptiness.
             lake.storage.delete_prefix(target)
+    return published
 
 
 def publish_days(
@@ -67,10 +73,12 @@ def publish_days(
     contract: Contract,
     day_column: str,
     new_rows: DataFrame,
+    new_count: int,
     days: set[date],
     stage: str,
 ) -> int:
-    """Replace the given days of a daily table by `new_rows`; return the rows replaced."""
+    """Replace the given days of a daily table by `new_rows` (`new_count` rows); return the
+    number of rows of earlier deliveries that were replaced."""
     pcol = contract.partition_by[0]
     months = sorted({month_of(d) for d in days})
     existing_dirs = [
@@ -79,27 +87,24 @@ def publish_days(
         if lake.storage.exists(lake.processed_file(contract.name, (pcol, m)))
     ]
     merged = new_rows.select(*contract.column_names)
-    replaced = 0
+    before = parquet_rows(lake, [f"{d}/{PART_FILE}" for d in existing_dirs])
     if existing_dirs:
         existing = (
             spark.read.schema(contract.spark_schema())
             .option("basePath", lake.uri(lake.processed_dir(contract.name)))
             .parquet(*[lake.uri(d) for d in existing_dirs])
         )
-        is_replaced = F.col(day_column).isin(sorted(days))
-        replaced = existing.where(is_replaced).count()
-        merged = existing.where(~is_replaced).select(*contract.column_names).unionByName(merged)
-    _stage_and_swap(lake, contract, merged, stage, months)
-    return replaced
+        kept = existing.where(~F.col(day_column).isin(sorted(days)))
+        merged = kept.select(*contract.column_names).unionByName(merged)
+    published = _stage_and_swap(lake, contract, merged, stage, months)
+    after = parquet_rows(lake, published)
+    # rows replaced = what the months held + what was added - what they hold now
+    return before + new_count - after
 
 
 def publish_snapshot(lake: Lake, contract: Contract, rows: DataFrame, stage: str) -> int:
     """Replace a snapshot table as a whole; return the rows it had before."""
-    import pyarrow.parquet as pq
-
     target = lake.processed_file(contract.name)
-    before = 0
-    if lake.storage.exists(target) and not lake.root.startswith("s3://"):
-        before = pq.ParquetFile(lake.uri(target)).metadata.num_rows
+    before = parquet_rows(lake, [target]) if lake.storage.exists(target) else 0
     _stage_and_swap(lake, contract, rows, stage, [])
     return before

@@ -37,6 +37,16 @@ LOCAL_CONF = {
 }
 
 
+def extra_conf() -> dict[str, str]:
+    """Overrides from FLIGHTLAKE_SPARK_CONF="key=value;key=value" (tuning without code)."""
+    raw = os.environ.get("FLIGHTLAKE_SPARK_CONF", "")
+    pairs = [item.split("=", 1) for item in raw.split(";") if item.strip()]
+    bad = [item for item in pairs if len(item) != 2]
+    if bad:
+        raise ValueError(f"FLIGHTLAKE_SPARK_CONF: expected key=value;… but got {raw!r}")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
 def get_spark(app_name: str = "flightlake") -> SparkSession:
     active = SparkSession.getActiveSession()
     if active is not None:
@@ -48,7 +58,7 @@ def get_spark(app_name: str = "flightlake") -> SparkSession:
     builder = SparkSession.builder.appName(app_name).master(
         os.environ.get("FLIGHTLAKE_SPARK_MASTER", "local[*]")
     )
-    for key, value in {**LOCAL_CONF, **REQUIRED_CONF}.items():
+    for key, value in {**LOCAL_CONF, **extra_conf(), **REQUIRED_CONF}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

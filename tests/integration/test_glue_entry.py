@@ -20,7 +20,8 @@ def test_entry_script_processes_its_table(lake_dir):
     process_airlines.main(["process_airlines.py", "--lake", str(lake_dir), "--run_id", "glue-1"])
     table = pq.read_table(lake_dir / "processed" / "airlines").to_pandas()
     assert len(table) == 16 and set(table.ingest_run_id) == {"glue-1"}
-    assert (lake_dir / "_runs" / "glue-1.json").exists()
+    assert (lake_dir / "_runs" / "glue-1.airlines.json").exists()
+    assert not list(lake_dir.glob("_staging/glue-1/*/*"))
 
 
 def test_awsglue_is_imported_only_by_the_adapter():

@@ -32,3 +32,14 @@ def test_daily_tables_name_the_day_column_and_partition():
     assert get("flights").day_column == "flight_date"
     assert get("flights").partition_by == ("flight_month",)
     assert get("planes").day_column is None
+
+
+def test_data_dictionary_is_generated_from_the_contracts():
+    from pathlib import Path
+
+    from flightlake.dictionary import render
+
+    committed = Path(__file__).resolve().parents[2] / "docs" / "data_dictionary.md"
+    assert committed.read_text() == render(), (
+        "run: python -m flightlake.dictionary > docs/data_dictionary.md"
+    )

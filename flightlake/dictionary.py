@@ -1,0 +1,65 @@
+"""The data dictionary, rendered from the contracts (docs/data_dictionary.md).
+
+python -m flightlake.dictionary > docs/data_dictionary.md
+"""
+
+from __future__ import annotations
+
+from flightlake.contracts import CONTRACTS, Column, Contract
+
+
+def _constraints(c: Column) -> str:
+    parts = []
+    if c.pattern:
+        parts.append(f"matches `{c.pattern}`")
+    if c.min is not None or c.max is not None:
+        parts.append(
+            f"in [{c.min if c.min is not None else '…'}, {c.max if c.max is not None else '…'}]"
+        )
+    if c.values:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in c.values))
+    return "; ".join(parts)
+
+
+def render_table(contract: Contract) -> str:
+    lines = [
+        f"## processed.{contract.name}",
+        "",
+        contract.description,
+        "",
+        f"- natural key: `{', '.join(contract.key)}`",
+        f"- partitioned by: `{', '.join(contract.partition_by)}`"
+        if contract.partition_by
+        else "- not partitioned (one file)",
+        f"- raw source: `raw/{contract.source.name}/` ({contract.source.layout})",
+        "",
+        "| column | type | required | constraints | description |",
+        "|---|---|---|---|---|",
+    ]
+    for c in contract.columns:
+        required = "yes" if not c.nullable else ""
+        lines.append(
+            f"| `{c.name}` | {c.type} | {required} | {_constraints(c)} | {c.description} |"
+        )
+    rules = [*contract.source_rules, *contract.rules]
+    if rules:
+        lines += ["", "Row rules (a row breaking one is quarantined under the rule's name):", ""]
+        lines += [f"- `{r.name}`: {r.description}" for r in rules]
+    return "\n".join(lines)
+
+
+def render() -> str:
+    head = [
+        "# Data dictionary",
+        "",
+        "Generated from `flightlake/contracts/` by `python -m flightlake.dictionary`; do not edit.",
+        "Column constraints are quarantine rules too, named `<column>_not_null`, `_format`, "
+        "`_range` and `_accepted`.",
+        "",
+    ]
+    tables = "\n\n".join(render_table(c) for c in CONTRACTS.values())
+    return "\n".join(head) + "\n" + tables + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

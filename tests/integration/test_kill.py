@@ -1,0 +1,44 @@
+"""A run killed in the middle of the flights job, then rerun, converges to the same lake."""
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+
+from flightlake.lake import Lake
+from flightlake.landing import land
+from flightlake.pipeline import run_processed
+from tests.integration.conftest import layer_digest
+
+
+def test_killed_run_rerun_converges(tmp_path):
+    reference = tmp_path / "reference"
+    land(Lake.at(str(reference)), date(2013, 1, 3))
+    killed = tmp_path / "killed"
+    shutil.copytree(reference, killed)
+    run_processed(Lake.at(str(reference)))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flightlake.cli", "run", "--lake", str(killed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    # Kill once the flights job is writing: planes etc. are published, flights are not.
+    while not list(killed.glob("_staging/*/classified/flights")) and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list(killed.glob("_staging/*")), "the run was not caught in the middle"
+    assert not (killed / "_state/ledger/flights.json").exists()
+
+    rerun = run_processed(Lake.at(str(killed)))
+    assert rerun["status"] == "succeeded"
+    assert rerun["tables"]["flights"]["files_read"] == 3
+    assert rerun["tables"]["planes"]["files_read"] == 0  # finished before the kill
+    assert not list(killed.glob("_staging/*"))
+    assert layer_digest(killed) == layer_digest(reference)

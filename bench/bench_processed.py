@@ -106,7 +106,9 @@ def main() -> None:
         results["cold_full_year_s"] = statistics.median(w for w, _ in cold)
         results["cold_full_year_peak_rss_mib"] = max(m for _, m in cold)
 
-        for label, through in (("one_month", date(2013, 1, 30)), ("full_year", date(2013, 12, 30))):
+        # The new day is the 30th on both lakes: both tables get a file, and the month being
+        # rewritten already holds 29 days in both cases.
+        for label, through in (("one_month", date(2013, 1, 29)), ("full_year", date(2013, 12, 29))):
             base = prepared(template, through, work)
             runs = []
             for _ in range(repeat):

@@ -37,6 +37,14 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as the single line a person needs (JobError messages are written so)."""
+    from flightlake.processing.job import JobError
+
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return first if isinstance(exc, JobError) else f"{type(exc).__name__}: {first}"
+
+
 @app.command()
 def land(
     lake: LakeOption = None,
@@ -88,13 +96,14 @@ def run(lake: LakeOption = None) -> None:
     """Process whatever is new in raw/ into processed/ and print a summary."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from flightlake.contracts import CONTRACTS
     from flightlake.pipeline import pending, run_processed
-    from flightlake.processing.job import JobError
 
     target = Lake.at(lake)
-    from flightlake.contracts import CONTRACTS
-
-    todo = pending(target, list(CONTRACTS))
+    try:
+        todo = pending(target, list(CONTRACTS))
+    except Exception as exc:
+        fail(one_line(exc))
     if not any(todo.values()):
         run_processed(target)
         console.print("Nothing new in raw/: processed/ is up to date.")
@@ -119,10 +128,8 @@ def run(lake: LakeOption = None) -> None:
 
         try:
             record = run_processed(target, progress=report)
-        except JobError as exc:
-            fail(str(exc))
         except Exception as exc:  # one line, never a traceback; the run record has the rest
-            fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            fail(one_line(exc))
     console.print(_summary(record))
     for name, t in record["tables"].items():
         for flag, count in t["flags"].items():
@@ -161,7 +168,13 @@ def status(lake: LakeOption = None) -> None:
 
 
 def main() -> None:
-    sys.exit(app())
+    """Console entry point: whatever escapes a command is one line on stderr, exit 1."""
+    try:
+        app()
+    except Exception as exc:
+        fail_line = f"error: {one_line(exc)}"
+        err.print(fail_line, highlight=False, markup=False, soft_wrap=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -43,3 +43,12 @@ def test_run_without_reference_data_fails_with_one_line(lake_dir):
     assert result.exit_code == 1
     assert "processed.airports does not exist yet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_malformed_raw_path_is_one_line_error(lake_dir):
+    stray = lake_dir / "raw" / "flights" / "misplaced.csv"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("year\n")
+    result = runner.invoke(app, ["run", "--lake", str(lake_dir)])
+    assert result.exit_code == 1
+    assert "delivered=YYYY-MM-DD" in result.output and "Traceback" not in result.output

@@ -13,7 +13,7 @@ from flightlake import runs
 from flightlake.contracts import CONTRACTS
 from flightlake.lake import Lake
 from flightlake.processing import ledger
-from flightlake.processing.job import JobError, TableResult, process_table
+from flightlake.processing.job import TableResult, process_table
 
 Progress = Callable[[str, str, TableResult | None], None]
 
@@ -57,8 +57,6 @@ def run_processed(
             record["inputs"][table] = [f.path for f in ledger.plan(lake, table, source).new]
             result = process_table(spark, lake, table, record["run_id"])
             record["tables"][table] = result.as_dict()
-            if not result.balanced:
-                raise JobError(f"{table}: row accounting does not balance: {result.as_dict()}")
             if progress:
                 progress(table, "done", result)
         record["status"] = "succeeded"

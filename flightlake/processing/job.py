@@ -180,7 +180,16 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
     result.quarantined = fates["quarantined"]
     result.duplicates = fates["duplicate"]
     result.superseded = fates["superseded"]
-    result.read = sum(fates.values()) - result.supplemented
+    # Counted on the raw lines, independently of the fates: a transform that loses rows or
+    # multiplies them (a join on a duplicated reference key) fails here, before publishing.
+    result.read = lines.count()
+    if not result.balanced:
+        raise JobError(
+            f"{table}: row accounting does not balance, nothing published: read "
+            f"{result.read:,} + supplemented {result.supplemented:,} != published "
+            f"{result.published:,} + quarantined {result.quarantined:,} + duplicates "
+            f"{result.duplicates:,} + superseded {result.superseded:,}"
+        )
     if result.quarantined:
         bad = quarantine_rows(classified, table)
         result.samples = [

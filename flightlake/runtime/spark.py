@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
 from flightlake.runtime.java import ensure_java_home
+
+LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
 
 # Settings every job relies on, locally and on Glue.
 REQUIRED_CONF = {
@@ -32,7 +35,9 @@ LOCAL_CONF = {
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "64",
     "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
     "spark.hadoop.parquet.summary.metadata.level": "NONE",
-    "spark.driver.extraJavaOptions": "-XX:+UseParallelGC -Xss4m",
+    "spark.driver.extraJavaOptions": (
+        f"-XX:+UseParallelGC -Xss4m -Dlog4j2.configurationFile=file:{LOG4J_CONF}"
+    ),
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 
@@ -55,6 +60,8 @@ def get_spark(app_name: str = "flightlake") -> SparkSession:
         return active
     ensure_java_home()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # A local run needs no network interface; loopback also silences Spark's hostname warning.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.appName(app_name).master(
         os.environ.get("FLIGHTLAKE_SPARK_MASTER", "local[*]")
     )

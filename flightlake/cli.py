@@ -96,17 +96,19 @@ def run(lake: LakeOption = None) -> None:
     """Process whatever is new in raw/ into processed/ and print a summary."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from flightlake import curation
     from flightlake.contracts import CONTRACTS
     from flightlake.pipeline import pending, run_processed
 
     target = Lake.at(lake)
     try:
         todo = pending(target, list(CONTRACTS))
+        months = curation.plan(target)
     except Exception as exc:
         fail(one_line(exc))
-    if not any(todo.values()):
+    if not any(todo.values()) and not months:
         run_processed(target)
-        console.print("Nothing new in raw/: processed/ is up to date.")
+        console.print("Nothing new in raw/: processed/ and curated/ are up to date.")
         return
     with Progress(
         SpinnerColumn(),
@@ -118,6 +120,10 @@ def run(lake: LakeOption = None) -> None:
         task = progress.add_task("starting Spark", total=None)
 
         def report(table: str, phase: str, result) -> None:
+            if table == "curated":
+                if phase == "start":
+                    progress.update(task, description="building curated tables")
+                return
             if phase == "start":
                 progress.update(task, description=f"processing {table} ({todo[table]} new files)")
             else:
@@ -136,6 +142,15 @@ def run(lake: LakeOption = None) -> None:
             console.print(f"{name}: {count:,} rows kept with {flag}", highlight=False)
         if t["replaced"]:
             console.print(f"{name}: {t['replaced']:,} earlier rows replaced by new deliveries")
+    built = record.get("curated", {})
+    if built.get("months"):
+        rows = ", ".join(f"curated.{t} {n:,}" for t, n in built["rows"].items())
+        span = f"{built['months'][0]} … {built['months'][-1]}"
+        console.print(
+            f"curated: rebuilt {len(built['months'])} month(s) ({span}): {rows} rows "
+            f"in {built['seconds']:.1f}s",
+            highlight=False,
+        )
     for name, t in record["tables"].items():
         for sample in t["samples"]:
             console.print(f"[yellow]quarantined[/] {name}: {sample}", highlight=False)
@@ -152,7 +167,7 @@ def status(lake: LakeOption = None) -> None:
     from flightlake.status import table_status
 
     target = Lake.at(lake)
-    table = Table(title=f"processed tables in {target.root}", box=box.SIMPLE_HEAD)
+    table = Table(title=f"tables in {target.root}", box=box.SIMPLE_HEAD)
     for col in ("table", "partitions", "rows", "last run", "status", "quarantined"):
         table.add_column(col, no_wrap=True)
     for s in table_status(target):
@@ -164,6 +179,10 @@ def status(lake: LakeOption = None) -> None:
             s.last_run_status or "-",
             f"{s.quarantined:,}",
         )
+    from flightlake.curation import curated_rows
+
+    for name, (parts, rows) in curated_rows(target).items():
+        table.add_row(name, str(parts), f"{rows:,}", "-", "-", "-")
     console.print(table)
 
 

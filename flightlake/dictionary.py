@@ -23,7 +23,7 @@ def _constraints(c: Column) -> str:
 
 def render_table(contract: Contract) -> str:
     lines = [
-        f"## processed.{contract.name}",
+        f"## {contract.qualified_name}",
         "",
         contract.description,
         "",
@@ -31,7 +31,9 @@ def render_table(contract: Contract) -> str:
         f"- partitioned by: `{', '.join(contract.partition_by)}`"
         if contract.partition_by
         else "- not partitioned (one file)",
-        f"- raw source: `raw/{contract.source.name}/` ({contract.source.layout})",
+        f"- raw source: `raw/{contract.source.name}/` ({contract.source.layout})"
+        if contract.source
+        else f"- built from: {', '.join(f'processed.{d}' for d in contract.depends_on)}",
         "",
         "| column | type | required | constraints | description |",
         "|---|---|---|---|---|",

@@ -74,15 +74,23 @@ class Lake:
         return f"raw/{source}/delivered={delivered.isoformat()}/{name}"
 
     @staticmethod
-    def processed_dir(table: str) -> str:
-        return f"processed/{table}"
+    def table_dir(layer: str, table: str) -> str:
+        return f"{layer}/{table}"
 
     @staticmethod
-    def processed_file(table: str, partition: tuple[str, str] | None = None) -> str:
+    def table_file(layer: str, table: str, partition: tuple[str, str] | None = None) -> str:
         if partition is None:
-            return f"processed/{table}/{PART_FILE}"
+            return f"{layer}/{table}/{PART_FILE}"
         column, value = partition
-        return f"processed/{table}/{column}={value}/{PART_FILE}"
+        return f"{layer}/{table}/{column}={value}/{PART_FILE}"
+
+    @classmethod
+    def processed_dir(cls, table: str) -> str:
+        return cls.table_dir("processed", table)
+
+    @classmethod
+    def processed_file(cls, table: str, partition: tuple[str, str] | None = None) -> str:
+        return cls.table_file("processed", table, partition)
 
     @staticmethod
     def quarantine_dir(table: str, run_id: str | None = None) -> str:
@@ -92,6 +100,10 @@ class Lake:
     @staticmethod
     def ledger_file(table: str) -> str:
         return f"_state/ledger/{table}.json"
+
+    @staticmethod
+    def curated_state_file() -> str:
+        return "_state/curated.json"
 
     @staticmethod
     def runs_dir() -> str:

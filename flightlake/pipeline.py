@@ -1,4 +1,5 @@
-"""The local pipeline: process whatever is new in raw/, table by table, and record the run.
+"""The local pipeline: process whatever is new in raw/, table by table, rebuild the curated
+months it touched, and record the run.
 
 Later issues turn this into a DAG shared with the Glue workflows; for now the order is the
 contracts' dependency order.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from flightlake import runs
+from flightlake import curation, runs
 from flightlake.contracts import CONTRACTS
 from flightlake.lake import Lake
 from flightlake.processing import ledger
@@ -38,7 +39,7 @@ def run_processed(
     }
     started = time.perf_counter()
     todo = pending(lake, tables)
-    if not any(todo.values()):
+    if not any(todo.values()) and not curation.plan(lake):
         record.update(status="nothing_new", finished_at=runs.now_iso())
         record["timings"]["total_s"] = round(time.perf_counter() - started, 3)
         runs.save(lake, record)
@@ -59,6 +60,12 @@ def run_processed(
             record["tables"][table] = result.as_dict()
             if progress:
                 progress(table, "done", result)
+        months = curation.plan(lake)
+        if progress:
+            progress("curated", "start", None)
+        record["curated"] = curation.curate(spark, lake, record["run_id"], months).as_dict()
+        if progress:
+            progress("curated", "done", None)
         record["status"] = "succeeded"
     except Exception as exc:
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])

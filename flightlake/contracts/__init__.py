@@ -1,6 +1,15 @@
 """Table contracts: the single source of truth for every processed table."""
 
-from flightlake.contracts import airlines, airports, flights, planes, weather
+from flightlake.contracts import (
+    airlines,
+    airports,
+    curated_flights,
+    daily_airport_stats,
+    daily_route_stats,
+    flights,
+    planes,
+    weather,
+)
 from flightlake.contracts.model import Column, Contract, RawColumn, RawSource, Rule
 
 # Dependency order: reference snapshots first, then the daily tables that look them up.
@@ -16,6 +25,20 @@ CONTRACTS: dict[str, Contract] = {
 }
 
 
+# Curated tables, built only from processed ones, in build order.
+CURATED: dict[str, Contract] = {
+    c.name: c
+    for c in (curated_flights.CONTRACT, daily_route_stats.CONTRACT, daily_airport_stats.CONTRACT)
+}
+
+
+def get_curated(name: str) -> Contract:
+    try:
+        return CURATED[name]
+    except KeyError:
+        raise KeyError(f"no curated contract {name!r}; known: {', '.join(CURATED)}") from None
+
+
 def get(name: str) -> Contract:
     try:
         return CONTRACTS[name]
@@ -23,4 +46,14 @@ def get(name: str) -> Contract:
         raise KeyError(f"no contract for table {name!r}; known: {', '.join(CONTRACTS)}") from None
 
 
-__all__ = ["CONTRACTS", "Column", "Contract", "RawColumn", "RawSource", "Rule", "get"]
+__all__ = [
+    "CONTRACTS",
+    "CURATED",
+    "Column",
+    "Contract",
+    "RawColumn",
+    "RawSource",
+    "Rule",
+    "get",
+    "get_curated",
+]

@@ -95,13 +95,15 @@ class Rule:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Contract:
     name: str
     description: str
-    source: RawSource
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    layer: Literal["processed", "curated"] = "processed"
+    # Processed tables are built from a raw source; curated tables only from processed.
+    source: RawSource | None = None
     partition_by: tuple[str, ...] = ()
     # Daily tables: the processed column holding the date a raw file covers. A new
     # delivery for a date replaces every row of that date.
@@ -116,12 +118,20 @@ class Contract:
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
-        if (self.source.layout == "daily") != (self.day_column is not None):
+        if (self.layer == "processed") != (self.source is not None):
+            raise ValueError(
+                f"contract {self.name}: processed tables, and only they, have a raw source"
+            )
+        if self.source and (self.source.layout == "daily") != (self.day_column is not None):
             raise ValueError(f"contract {self.name}: daily sources need a day_column")
         day = (self.day_column,) if self.day_column else ()
         for col in (*self.key, *self.partition_by, *self.flags, *day):
             if col not in names:
                 raise ValueError(f"contract {self.name}: {col!r} is not a column")
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.layer}.{self.name}"
 
     @property
     def column_names(self) -> list[str]:

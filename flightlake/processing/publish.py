@@ -21,7 +21,7 @@ def month_of(day: date) -> str:
     return day.strftime("%Y-%m")
 
 
-def _stage_and_swap(
+def stage_and_swap(
     lake: Lake, contract: Contract, df: DataFrame, stage: str, partitions: list[str]
 ) -> list[str]:
     """Write `df` to staging, swap each partition file in; return the published paths."""
@@ -51,13 +51,13 @@ def _stage_and_swap(
             raise RuntimeError(f"{contract.name}: Spark staged two files for partition {value}")
         by_partition[value] = path
     if not contract.partition_by:
-        target = lake.processed_file(contract.name)
+        target = lake.table_file(contract.layer, contract.name)
         lake.storage.publish(by_partition[None], target)
         return [target]
     pcol = contract.partition_by[0]
     published = []
     for value in partitions:
-        target = lake.processed_file(contract.name, (pcol, value))
+        target = lake.table_file(contract.layer, contract.name, (pcol, value))
         if value in by_partition:
             lake.storage.publish(by_partition[value], target)
             published.append(target)
@@ -96,7 +96,7 @@ def publish_days(
         )
         kept = existing.where(~F.col(day_column).isin(sorted(days)))
         merged = kept.select(*contract.column_names).unionByName(merged)
-    published = _stage_and_swap(lake, contract, merged, stage, months)
+    published = stage_and_swap(lake, contract, merged, stage, months)
     after = parquet_rows(lake, published)
     # rows replaced = what the months held + what was added - what they hold now
     return before + new_count - after
@@ -106,5 +106,5 @@ def publish_snapshot(lake: Lake, contract: Contract, rows: DataFrame, stage: str
     """Replace a snapshot table as a whole; return the rows it had before."""
     target = lake.processed_file(contract.name)
     before = parquet_rows(lake, [target]) if lake.storage.exists(target) else 0
-    _stage_and_swap(lake, contract, rows, stage, [])
+    stage_and_swap(lake, contract, rows, stage, [])
     return before

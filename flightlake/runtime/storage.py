@@ -21,6 +21,7 @@ from typing import Any, Protocol
 class FileInfo:
     path: str  # relative to the lake root, '/'-separated
     size: int
+    version: str = ""  # changes whenever the content is replaced (mtime locally, ETag on S3)
 
 
 class Storage(Protocol):
@@ -68,7 +69,14 @@ class LocalStorage:
                 if name.startswith((".", "_")):
                     continue
                 full = Path(dirpath, name)
-                found.append(FileInfo(full.relative_to(self.root).as_posix(), full.stat().st_size))
+                stat = full.stat()
+                found.append(
+                    FileInfo(
+                        full.relative_to(self.root).as_posix(),
+                        stat.st_size,
+                        f"{stat.st_size}:{stat.st_mtime_ns}",
+                    )
+                )
         return sorted(found, key=lambda f: f.path)
 
     def exists(self, rel: str) -> bool:
@@ -125,7 +133,7 @@ class S3Storage:
                 rel = obj["Key"][strip:]
                 if any(part.startswith((".", "_")) for part in rel.split("/")[1:]):
                     continue
-                found.append(FileInfo(rel, obj["Size"]))
+                found.append(FileInfo(rel, obj["Size"], obj["ETag"]))
         return sorted(found, key=lambda f: f.path)
 
     def exists(self, rel: str) -> bool:

@@ -93,3 +93,16 @@ def test_two_deliveries_of_a_day_in_one_run_publish_only_the_latest(lake_dir):
     t = run_processed(lake)["tables"]["flights"]
     assert (t["read"], t["superseded"], t["published"], t["files_superseded"]) == (942, 842, 100, 1)
     assert len(flights_rows(lake_dir)) == 100
+
+
+def test_curated_rebuilds_only_the_months_new_data_touched(lake_dir):
+    lake = Lake.at(str(lake_dir))
+    land(lake, date(2013, 1, 31))
+    assert run_processed(lake)["curated"]["months"] == ["2013-01"]
+    january = (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").stat()
+    land(lake, date(2013, 2, 1))
+    second = run_processed(lake)
+    assert second["curated"]["months"] == ["2013-02"]
+    assert second["curated"]["rows"]["flights"] == len(flights_rows(lake_dir, date(2013, 2, 1)))
+    assert (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").stat() == january
+    assert run_processed(lake)["status"] == "nothing_new"

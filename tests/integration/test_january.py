@@ -74,3 +74,42 @@ def test_every_table_is_published_with_one_file_per_partition(january):
     assert len([f for f in files if f.startswith("processed/flights/")]) == 1
     airports = pq.read_table(root / "processed" / "airports").to_pandas()
     assert set(airports.loc[airports.origin == "supplement", "faa"]) == {"SJU", "BQN", "STT", "PSE"}
+
+
+def test_curated_flights_keep_every_processed_flight(january):
+    root, record = january
+    curated = pq.read_table(root / "curated" / "flights").to_pandas()
+    assert len(curated) == 27004 and curated.flight_id.is_unique
+    assert record["curated"]["months"] == ["2013-01"]
+    # Weather exists for almost every scheduled hour; the rest are kept with a flag.
+    assert 0.97 < curated.weather_known.mean() < 1.0
+    assert (
+        curated.plane_known.sum() == (curated.tailnum.notna() & ~curated.tailnum_unregistered).sum()
+    )
+
+
+def test_daily_airport_stats_match_the_source(january, source_january):
+    root, _ = january
+    stats = pq.read_table(root / "curated" / "daily_airport_stats").to_pandas()
+    src = source_january.assign(
+        flight_date=pd.to_datetime(source_january[["year", "month", "day"]]).dt.date,
+        cancelled=source_january.dep_time.isna(),
+        on_time=source_january.arr_delay < 15,  # NaN (cancelled, diverted) is not on time
+    )
+    expected = (
+        src.groupby(["flight_date", "origin"])
+        .agg(
+            flights=("flight", "size"),
+            cancelled=("cancelled", "sum"),
+            on_time=("on_time", "sum"),
+            median_arr_delay=("arr_delay", "median"),
+            p90_dep_delay=("dep_delay", lambda s: s.quantile(0.9)),
+        )
+        .reset_index()
+    )
+    merged = expected.merge(stats, on=["flight_date", "origin"], suffixes=("_src", ""))
+    assert len(merged) == len(expected) == len(stats) == 31 * 3
+    for col in ("flights", "cancelled", "on_time"):
+        assert (merged[f"{col}_src"] == merged[col]).all(), col
+    for col in ("median_arr_delay", "p90_dep_delay"):
+        assert (merged[f"{col}_src"] - merged[col]).abs().max() < 1e-9, col

@@ -1,0 +1,78 @@
+"""Contract: curated.flights — every flight with its weather, plane, airports and DOT flags."""
+
+from flightlake.contracts import flights, planes, weather
+from flightlake.contracts.model import Column, Contract
+
+# Weather at the origin, for the hour of the scheduled departure.
+_WEATHER = tuple(
+    Column(
+        c.name,
+        c.type,
+        f"{c.description} at the origin, scheduled departure hour",
+        min=c.min,
+        max=c.max,
+    )
+    for c in weather.CONTRACT.columns
+    if c.name.endswith(("_f", "_pct", "_deg", "_mph", "_in", "_mb", "_mi"))
+)
+_PLANE = tuple(
+    Column(c.name, c.type, c.description, min=c.min, max=c.max)
+    for c in planes.CONTRACT.columns
+    if c.name in ("year_built", "manufacturer", "model", "engines", "seats")
+)
+_PROCESSED = tuple(c for c in flights.CONTRACT.columns if c.name not in ("source_file",))
+
+DELAY_BUCKETS = ("early", "on_time", "15_44", "45_119", "120_plus", "cancelled", "diverted")
+
+CONTRACT = Contract(
+    name="flights",
+    layer="curated",
+    description=(
+        "Business-ready flights: processed.flights enriched with the weather at the origin for "
+        "the scheduled departure hour, the plane, both airports' names, the airline's name and "
+        "US DOT delay flags. Every processed flight is here: unknown weather or plane leave "
+        "nulls and a false *_known flag, never a dropped row."
+    ),
+    columns=(
+        *_PROCESSED,
+        Column("carrier_name", "string", "Airline name"),
+        Column("origin_name", "string", "Origin airport name"),
+        Column("dest_name", "string", "Destination airport name"),
+        *_WEATHER,
+        Column(
+            "weather_known", "boolean", "An observation exists for origin and hour", nullable=False
+        ),
+        *_PLANE,
+        Column("plane_age_years", "int", "Flight year minus build year", min=0, max=120),
+        Column("plane_known", "boolean", "The tail number is in the registry", nullable=False),
+        Column(
+            "sched_dep_hour",
+            "int",
+            "Scheduled departure hour, origin clock",
+            nullable=False,
+            min=0,
+            max=23,
+        ),
+        Column("is_cancelled", "boolean", "No departure", nullable=False),
+        Column("is_diverted", "boolean", "Departed, did not arrive at dest", nullable=False),
+        Column(
+            "on_time",
+            "boolean",
+            "US DOT: arrived less than 15 minutes after schedule; cancelled and diverted "
+            "flights are not on time",
+            nullable=False,
+        ),
+        Column("dep_delayed_15", "boolean", "Departed 15 minutes or more late", nullable=False),
+        Column(
+            "arr_delay_bucket",
+            "string",
+            "early (<0), on_time (0-14), 15_44, 45_119, 120_plus minutes; or cancelled, diverted",
+            nullable=False,
+            values=DELAY_BUCKETS,
+        ),
+    ),
+    key=("flight_date", "carrier", "flight", "origin"),
+    day_column="flight_date",
+    partition_by=("flight_month",),
+    depends_on=("flights", "weather", "planes", "airports", "airlines"),
+)

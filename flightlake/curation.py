@@ -1,0 +1,129 @@
+"""processed → curated: rebuild only the months whose processed inputs changed.
+
+The inputs of curated month M are processed.flights and processed.weather of month M and
+the reference snapshots. `_state/curated.json` remembers the version of every processed
+file the last build used; a month is rebuilt when one of its files changed, and every
+month when a snapshot changed. Each curated partition is swapped in atomically, and the
+state is written last, so a killed build is redone by the next run.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from flightlake.contracts import CURATED, get, get_curated
+from flightlake.footers import files_under, parquet_rows
+from flightlake.lake import Lake
+from flightlake.processing.job import JobError
+from flightlake.processing.publish import stage_and_swap
+from flightlake.runtime.storage import read_json, write_json
+from glue_jobs.transforms import curated_flights, daily_stats
+
+_MONTH = re.compile(r"_month=(\d{4}-\d{2})/")
+SNAPSHOTS = ("planes", "airports", "airlines")
+STATS_GROUPING = {"daily_route_stats": ["origin", "dest"], "daily_airport_stats": ["origin"]}
+
+
+@dataclass
+class CurateResult:
+    months: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def input_versions(lake: Lake) -> dict[str, str]:
+    """Version of every processed file curated depends on."""
+    versions = {}
+    for table in ("flights", "weather", *SNAPSHOTS):
+        for f in lake.storage.list_files(lake.processed_dir(table)):
+            if f.path.endswith(".parquet"):
+                versions[f.path] = f.version
+    return versions
+
+
+def plan(lake: Lake) -> list[str]:
+    """Months of curated to rebuild (cheap: a listing and a JSON file, no Spark)."""
+    built = read_json(lake.storage, lake.curated_state_file(), default={}).get("inputs", {})
+    current = input_versions(lake)
+    changed = {p for p in current.keys() | built.keys() if current.get(p) != built.get(p)}
+    flight_months = {
+        m.group(1)
+        for p in current
+        if p.startswith("processed/flights/")
+        for m in [_MONTH.search(p)]
+        if m
+    }
+    if any(p.split("/")[1] in SNAPSHOTS for p in changed):
+        return sorted(flight_months)
+    touched = {m.group(1) for p in changed for m in [_MONTH.search(p)] if m}
+    return sorted(touched & flight_months)
+
+
+def _read(
+    spark: SparkSession, lake: Lake, table: str, months: list[str] | None = None
+) -> DataFrame:
+    contract = get(table)
+    df = spark.read.schema(contract.spark_schema()).parquet(lake.uri(lake.processed_dir(table)))
+    if months is not None:
+        df = df.where(F.col(contract.partition_by[0]).isin(months))
+    return df
+
+
+def curate(spark: SparkSession, lake: Lake, run_id: str, months: list[str]) -> CurateResult:
+    started = time.perf_counter()
+    result = CurateResult(months=months)
+    if not months:
+        return result
+    versions = input_versions(lake)  # taken first: a later change is picked up next run
+    stage = f"{lake.staging_dir(run_id)}/curated"
+
+    flights_contract = get_curated("flights")
+    refs = {
+        "weather": _read(spark, lake, "weather", months),
+        **{t: _read(spark, lake, t) for t in SNAPSHOTS},
+    }
+    enriched = curated_flights.transform(_read(spark, lake, "flights", months), refs)
+    expected = parquet_rows(
+        lake, [lake.processed_file("flights", ("flight_month", m)) for m in months]
+    )
+    published = stage_and_swap(lake, flights_contract, enriched, f"{stage}/flights", months)
+    result.rows["flights"] = parquet_rows(lake, published)
+    if result.rows["flights"] != expected:
+        raise JobError(
+            f"curated.flights has {result.rows['flights']:,} rows for {months[0]}…"
+            f"{months[-1]} but processed.flights has {expected:,}"
+        )
+
+    curated = spark.read.schema(flights_contract.spark_schema()).parquet(
+        *[lake.uri(p) for p in published]
+    )
+    for name, by in STATS_GROUPING.items():
+        contract = get_curated(name)
+        stats = daily_stats.transform(curated, by)
+        paths = stage_and_swap(lake, contract, stats, f"{stage}/{name}", months)
+        result.rows[name] = parquet_rows(lake, paths)
+
+    write_json(lake.storage, lake.curated_state_file(), {"inputs": versions, "run_id": run_id})
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def curated_tables() -> list[str]:
+    return [c.qualified_name for c in CURATED.values()]
+
+
+def curated_rows(lake: Lake) -> dict[str, tuple[int, int]]:
+    """(partitions, rows) per curated table, from footers."""
+    out = {}
+    for contract in CURATED.values():
+        files = files_under(lake, lake.table_dir("curated", contract.name))
+        out[contract.qualified_name] = (len(files), parquet_rows(lake, files))
+    return out

@@ -186,6 +186,73 @@ def status(lake: LakeOption = None) -> None:
     console.print(table)
 
 
+@app.command()
+def sql(
+    query: Annotated[str | None, typer.Argument(help="Athena SQL to run")] = None,
+    file: Annotated[str | None, typer.Option("--file", "-f", help="A .sql file to run")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet")] = "table",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write here")] = None,
+    limit: Annotated[int, typer.Option(help="Rows shown by --format table")] = 50,
+    lake: LakeOption = None,
+) -> None:
+    """Run Athena SQL on the local lake (transpiled to DuckDB by sqlglot)."""
+    from pathlib import Path
+
+    from flightlake.catalog.local import connect
+    from flightlake.query import SqlError, run
+
+    if (query is None) == (file is None):
+        fail("give a query or --file, not both")
+    if fmt not in ("table", "csv", "json", "parquet"):
+        fail(f"--format {fmt!r}: use table, csv, json or parquet")
+    if fmt == "parquet" and not output:
+        fail("--format parquet needs --output FILE")
+    source = file or "<query>"
+    try:
+        text = Path(file).read_text() if file else query
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    try:
+        result = run(connect(Lake.at(lake)), text, source)
+    except SqlError as exc:
+        fail(str(exc))
+    if result is None:
+        console.print("ok")
+        return
+    _write_result(result, fmt, output, limit)
+
+
+def _write_result(result, fmt: str, output: str | None, limit: int) -> None:
+    import io
+
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    if fmt == "table":
+        table = Table(*result.column_names, box=box.SIMPLE_HEAD)
+        for row in result.slice(0, limit).to_pylist():
+            table.add_row(*["" if v is None else str(v) for v in row.values()])
+        target = Console(file=open(output, "w"), width=200) if output else console  # noqa: SIM115
+        target.print(table)
+        if result.num_rows > limit:
+            target.print(f"{result.num_rows:,} rows, {limit} shown (--limit)")
+        return
+    if fmt == "parquet":
+        pq.write_table(result, output)
+        return
+    if fmt == "csv":
+        buffer = io.BytesIO()
+        pa_csv.write_csv(result, buffer)
+        text = buffer.getvalue().decode()
+    else:
+        text = result.to_pandas().to_json(orient="records", lines=True, date_format="iso")
+    if output:
+        with open(output, "w") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def main() -> None:
     """Console entry point: whatever escapes a command is one line on stderr, exit 1."""
     try:

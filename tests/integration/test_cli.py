@@ -1,5 +1,6 @@
 """The CLI end to end on two real days: land, run, status, and one-line errors."""
 
+import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from flightlake.cli import app
@@ -25,6 +26,29 @@ def test_land_run_status(lake_dir):
     assert status.exit_code == 0
     line = next(x for x in status.output.splitlines() if "flights" in x)
     assert "1,785" in line and "succeeded" in status.output
+    assert "curated.daily_airport_stats" in status.output
+
+    q = "SELECT origin, count(*) AS n FROM curated.flights GROUP BY origin ORDER BY origin"
+    csv = runner.invoke(app, ["sql", q, "--format", "csv", *lake])
+    assert csv.exit_code == 0, csv.output
+    assert csv.output.splitlines()[0] == '"origin","n"'
+    assert sum(int(x.split(",")[1]) for x in csv.output.splitlines()[1:]) == 1785
+    out = lake_dir.parent / "stats.parquet"
+    written = runner.invoke(
+        app,
+        [
+            "sql",
+            "SELECT * FROM curated.daily_airport_stats",
+            "--format",
+            "parquet",
+            "--output",
+            str(out),
+            *lake,
+        ],
+    )
+    assert written.exit_code == 0 and pq.read_table(out).num_rows == 6
+    bad = runner.invoke(app, ["sql", "SELECT nope FROM curated.flights", *lake])
+    assert bad.exit_code == 1 and "Binder Error" in bad.output and "Traceback" not in bad.output
 
 
 def test_bad_date_is_one_line_error(lake_dir):

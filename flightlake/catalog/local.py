@@ -1,0 +1,67 @@
+"""The local catalog: DuckDB schemas processed and curated, one view per table over its Parquet.
+
+A fresh in-memory DuckDB is built for every command, so no lock is ever held between
+commands: analysts can query while a pipeline run writes (partitions are swapped
+atomically, so a query sees a month before or after the swap, never half of it).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from flightlake.contracts import CONTRACTS, CURATED, Contract
+from flightlake.footers import files_under
+from flightlake.lake import Lake
+
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+    "timestamp_ntz": "TIMESTAMP",
+}
+LAYERS = ("processed", "curated")
+
+
+def all_contracts() -> list[Contract]:
+    return [*CONTRACTS.values(), *CURATED.values()]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def view_sql(lake: Lake, contract: Contract) -> str:
+    """CREATE VIEW for one table: its Parquet files, or an empty typed relation before the
+    table is first built (so queries and checks still know its columns)."""
+    name = f"{contract.layer}.{contract.name}"
+    columns = ", ".join(f'"{c}"' for c in contract.column_names)
+    if not files_under(lake, lake.table_dir(contract.layer, contract.name)):
+        empty = ", ".join(
+            f'CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS "{c.name}"' for c in contract.columns
+        )
+        return f"CREATE OR REPLACE VIEW {name} AS SELECT {empty} WHERE false"
+    base = lake.uri(lake.table_dir(contract.layer, contract.name))
+    if contract.partition_by:
+        hive = ", ".join(f"'{p}': 'VARCHAR'" for p in contract.partition_by)
+        source = (
+            f"read_parquet({_quote(base + '/*/*.parquet')}, hive_partitioning = true, "
+            f"hive_types = {{{hive}}})"
+        )
+    else:
+        source = f"read_parquet({_quote(base + '/*.parquet')})"
+    return f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM {source}"
+
+
+def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    # Instants are stored in UTC; show them in UTC, as Athena does.
+    con.execute("SET TimeZone = 'UTC'")
+    for layer in LAYERS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
+    for contract in all_contracts():
+        con.execute(view_sql(lake, contract))
+    return con

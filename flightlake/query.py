@@ -1,0 +1,93 @@
+"""Athena SQL, run locally: parse as Athena (Trino), map database names, write DuckDB SQL.
+
+Files in sql/ are written once in Athena's dialect. Locally they are transpiled by sqlglot
+and run on the DuckDB catalog (flightlake.catalog.local); where sqlglot's DuckDB output
+would differ from Trino's semantics, DuckDBFromAthena below corrects it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import duckdb
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.dialects.hive import Hive
+from sqlglot.errors import ParseError, SqlglotError
+
+# The databases SQL files name, and what they are called in this environment.
+LOCAL_DATABASES = {"processed": "processed", "curated": "curated"}
+
+
+class SqlError(Exception):
+    """A SQL problem as one line: where (file:line:col when known) and what."""
+
+
+def _unit(expression: exp.Expression) -> str:
+    unit = expression.args.get("unit")
+    return unit.name.upper() if unit is not None else "DAY"
+
+
+class DuckDBFromAthena(DuckDB):
+    class Generator(DuckDB.Generator):
+        TRANSFORMS: ClassVar[dict] = {
+            **DuckDB.Generator.TRANSFORMS,
+            # Trino counts whole units elapsed; DuckDB's DATE_DIFF counts boundaries crossed
+            # (10:00:59 → 10:01:00 is 1 minute there, 0 in Trino). DATE_SUB counts whole units.
+            exp.DateDiff: lambda self, e: self.func(
+                "DATE_SUB", exp.Literal.string(_unit(e)), e.expression, e.this
+            ),
+        }
+
+
+def _trino_functions(node: exp.Expression) -> exp.Expression:
+    """format_datetime(ts, 'yyyy-MM') uses Java patterns; DuckDB has no such function."""
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "FORMAT_DATETIME":
+        ts, fmt = node.expressions
+        return exp.TimeToStr(this=ts, format=Hive().format_time(fmt))
+    return node
+
+
+def remap_databases(tree: exp.Expression, databases: Mapping[str, str]) -> exp.Expression:
+    for table in tree.find_all(exp.Table):
+        db = table.args.get("db")
+        if db is not None and table.db in databases:
+            table.set("db", exp.to_identifier(databases[table.db], quoted=db.quoted))
+        table.set("catalog", None)  # awsdatacatalog.<db>.<table> → <db>.<table>
+    return tree
+
+
+def parse(sql: str, source: str = "<query>") -> list[exp.Expression]:
+    try:
+        trees = sqlglot.parse(sql, read="athena")
+    except ParseError as exc:
+        err = exc.errors[0] if exc.errors else {}
+        where = f"{source}:{err.get('line', '?')}:{err.get('col', '?')}"
+        raise SqlError(f"{where}: {err.get('description', str(exc))}") from None
+    except SqlglotError as exc:
+        raise SqlError(f"{source}: {str(exc).splitlines()[0]}") from None
+    return [t for t in trees if t is not None]
+
+
+def to_duckdb(
+    sql: str, source: str = "<query>", databases: Mapping[str, str] = LOCAL_DATABASES
+) -> list[str]:
+    return [
+        remap_databases(tree.transform(_trino_functions), databases).sql(dialect=DuckDBFromAthena)
+        for tree in parse(sql, source)
+    ]
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, source: str = "<query>") -> pa.Table | None:
+    """Run every statement; return the last one's result (None for DDL)."""
+    result = None
+    for statement in to_duckdb(sql, source):
+        try:
+            relation = con.sql(statement)
+        except duckdb.Error as exc:
+            raise SqlError(f"{source}: {str(exc).strip().splitlines()[0]}") from None
+        result = relation.to_arrow_table() if relation is not None else None
+    return result

@@ -193,6 +193,7 @@ def sql(
     fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet")] = "table",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write here")] = None,
     limit: Annotated[int, typer.Option(help="Rows shown by --format table")] = 50,
+    check: Annotated[bool, typer.Option("--check", help="Check every file in sql/")] = False,
     lake: LakeOption = None,
 ) -> None:
     """Run Athena SQL on the local lake (transpiled to DuckDB by sqlglot)."""
@@ -201,6 +202,16 @@ def sql(
     from flightlake.catalog.local import connect
     from flightlake.query import SqlError, run
 
+    if check:
+        from flightlake.sqlcheck import check_all
+
+        count, problems = check_all()
+        for problem in problems:
+            err.print(problem, highlight=False, markup=False, soft_wrap=True)
+        if problems:
+            raise typer.Exit(1)
+        console.print(f"{count} SQL files: every table and column exists")
+        return
     if (query is None) == (file is None):
         fail("give a query or --file, not both")
     if fmt not in ("table", "csv", "json", "parquet"):

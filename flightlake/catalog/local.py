@@ -7,6 +7,9 @@ atomically, so a query sees a month before or after the swap, never half of it).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import duckdb
 
 from flightlake.contracts import CONTRACTS, CURATED, Contract
@@ -24,6 +27,15 @@ DUCKDB_TYPES = {
     "timestamp_ntz": "TIMESTAMP",
 }
 LAYERS = ("processed", "curated")
+
+
+def sql_dir() -> Path:
+    """The repository's sql/ folder (FLIGHTLAKE_SQL_DIR overrides)."""
+    return Path(os.environ.get("FLIGHTLAKE_SQL_DIR") or Path(__file__).resolve().parents[2] / "sql")
+
+
+def view_files() -> list[Path]:
+    return sorted((sql_dir() / "views").glob("*.sql"))
 
 
 def all_contracts() -> list[Contract]:
@@ -56,7 +68,7 @@ def view_sql(lake: Lake, contract: Contract) -> str:
     return f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM {source}"
 
 
-def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
+def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     # Instants are stored in UTC; show them in UTC, as Athena does.
     con.execute("SET TimeZone = 'UTC'")
@@ -64,4 +76,16 @@ def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
     for contract in all_contracts():
         con.execute(view_sql(lake, contract))
+    if with_views:
+        create_views(con)
     return con
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create every view of sql/views (Athena SQL, transpiled); return their names."""
+    from flightlake.query import run
+
+    root = sql_dir().parent
+    for path in view_files():
+        run(con, path.read_text(), str(path.relative_to(root)))
+    return [p.stem for p in view_files()]

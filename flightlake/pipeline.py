@@ -21,7 +21,7 @@ Progress = Callable[[str, str, TableResult | None], None]
 
 def pending(lake: Lake, tables: list[str]) -> dict[str, int]:
     """New raw files per table (cheap: a listing and the ledgers, no Spark)."""
-    return {t: len(ledger.plan(lake, t, CONTRACTS[t].source.name).new) for t in tables}
+    return {t: len(ledger.plan(lake, CONTRACTS[t]).new) for t in tables}
 
 
 def run_processed(
@@ -54,8 +54,7 @@ def run_processed(
         for table in tables:
             if progress:
                 progress(table, "start", None)
-            source = CONTRACTS[table].source.name
-            record["inputs"][table] = [f.path for f in ledger.plan(lake, table, source).new]
+            record["inputs"][table] = [f.path for f in ledger.plan(lake, CONTRACTS[table]).new]
             result = process_table(spark, lake, table, record["run_id"])
             record["tables"][table] = result.as_dict()
             if progress:

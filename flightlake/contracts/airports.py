@@ -1,6 +1,16 @@
 """Contract: processed.airports — FAA airport list plus the documented supplement."""
 
-from flightlake.contracts.model import LINEAGE, Column, Contract, RawColumn, RawSource
+from functools import partial
+
+from flightlake.contracts.model import (
+    LINEAGE,
+    Column,
+    Contract,
+    RawColumn,
+    RawSource,
+    Rule,
+    known_time_zones_sql,
+)
 
 SOURCE = RawSource(
     name="airports",
@@ -52,4 +62,11 @@ CONTRACT = Contract(
         *LINEAGE,
     ),
     key=("faa",),
+    rules=(
+        Rule(
+            "tzone_known",
+            partial(known_time_zones_sql, "tzone"),
+            "tzone is a known IANA time zone (flights are converted to UTC with it)",
+        ),
+    ),
 )

@@ -167,6 +167,23 @@ CONTRACT = Contract(
     partition_by=("flight_month",),
     rules=(
         Rule(
+            "origin_airport_known",
+            "origin_tz IS NOT NULL",
+            "the origin is in processed.airports with a time zone",
+        ),
+        Rule(
+            "dest_airport_known",
+            "dest_tz IS NOT NULL",
+            "the destination is in processed.airports with a time zone (else add it to "
+            "flightlake/reference/airports_supplement.csv)",
+        ),
+        Rule(
+            "sched_dep_exists",
+            "from_utc_timestamp(sched_dep_utc, origin_tz) = CAST(sched_dep_local AS TIMESTAMP)",
+            "the scheduled departure exists on the origin's clock (not in the spring-forward "
+            "gap); an autumn time that occurs twice is read as the first (daylight) one",
+        ),
+        Rule(
             "arrival_after_departure",
             "arr_utc IS NULL OR dep_utc IS NULL OR arr_utc > dep_utc",
             "a plane lands after it takes off",

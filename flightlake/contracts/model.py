@@ -9,7 +9,9 @@ catalog and the expectation suites are too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from pyspark.sql import types as T
@@ -87,12 +89,26 @@ class Column:
 class Rule:
     """A row rule as a Spark SQL boolean expression; a row breaks it when it is false.
 
-    A null result passes: nullability is its own rule, derived from the columns.
+    A null result passes: nullability is its own rule, derived from the columns. `expr`
+    may be a function returning the SQL, for rules whose SQL is built from data on disk.
     """
 
     name: str
-    expr: str
+    expr: str | Callable[[], str]
     description: str
+
+    @property
+    def sql(self) -> str:
+        return self.expr() if callable(self.expr) else self.expr
+
+
+@cache
+def known_time_zones_sql(column: str) -> str:
+    """`column` is null or an IANA zone (Python's tz database; Java's has the same names)."""
+    import zoneinfo
+
+    zones = ", ".join(f"'{z}'" for z in sorted(zoneinfo.available_timezones()))
+    return f"`{column}` IS NULL OR `{column}` IN ({zones})"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,13 +11,14 @@ import importlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 import flightlake
 from flightlake.contracts import Contract, get
-from flightlake.lake import Lake
+from flightlake.lake import Lake, RawFile
 from flightlake.processing import ledger
 from flightlake.processing.parsing import apply_rules, parse
 from flightlake.processing.publish import publish_days, publish_snapshot
@@ -131,7 +132,7 @@ def quarantine_rows(classified: DataFrame, table: str) -> DataFrame:
         F.col("_source_file").alias("source_file"),
         F.col("_line").alias("line"),
         F.col("_raw_line").alias("raw_line"),
-    )  # the run id is the partition: quarantine/<table>/run_id=<run>/
+    )
 
 
 def _counts(
@@ -152,7 +153,7 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
     started = time.perf_counter()
     contract = get(table)
     result = TableResult(table=table)
-    work = ledger.plan(lake, table, contract.source.name)
+    work = ledger.plan(lake, contract)
     if not work.new:
         return result
     result.files_read = len(work.new)
@@ -160,7 +161,7 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
 
     module = transform_module(table)
     refs = load_references(spark, lake, module.REFERENCES)
-    lines = read_lines(spark, [lake.uri(f.path) for f in work.new])
+    lines = read_lines(spark, [lake.uri(f.path) for f in work.new], contract.source.header)
     typed = apply_rules(
         parse(split_fields(lines, contract.source), contract.source), contract.source_rules
     )
@@ -190,13 +191,20 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
             f"{result.published:,} + quarantined {result.quarantined:,} + duplicates "
             f"{result.duplicates:,} + superseded {result.superseded:,}"
         )
+    bad = quarantine_rows(classified, table)
     if result.quarantined:
-        bad = quarantine_rows(classified, table)
         result.samples = [
             f"{r.source_file}:{r.line}: {r.rule}"
             for r in bad.orderBy("source_file", "line").limit(SAMPLE_ROWS).collect()
         ]
-        _write_quarantine(lake, bad, table, run_id, f"{stage}/quarantine/{table}")
+    _write_quarantine(
+        lake,
+        bad if result.quarantined else None,
+        table,
+        run_id,
+        f"{stage}/quarantine/{table}",
+        work.new,
+    )
     good = classified.where(F.col("_fate") == "published")
     if contract.day_column:
         days = {f.covers for f in work.current}
@@ -218,12 +226,31 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
     return result
 
 
-def _write_quarantine(lake: Lake, bad: DataFrame, table: str, run_id: str, stage: str) -> None:
-    bad.coalesce(1).write.mode("overwrite").parquet(lake.uri(stage))
-    target_dir = lake.quarantine_dir(table, run_id)
-    for f in lake.storage.list_files(stage):
-        if f.path.endswith(".parquet"):
-            lake.storage.publish(f.path, f"{target_dir}/part-00000.parquet")
+def _write_quarantine(
+    lake: Lake, bad: DataFrame | None, table: str, run_id: str, stage: str, files: list[RawFile]
+) -> None:
+    """Replace the quarantine file of every raw file read: its bad rows now, or none."""
+    staged: dict[str, str] = {}
+    if bad is not None:
+        (
+            bad.withColumn("run_id", F.lit(run_id))
+            .withColumn("raw_file", F.col("source_file"))
+            .repartition("raw_file")
+            .write.mode("overwrite")
+            .partitionBy("raw_file")
+            .parquet(lake.uri(stage))
+        )
+        for f in lake.storage.list_files(stage):
+            if f.path.endswith(".parquet"):
+                # Spark escapes the partition value: raw_file=raw%2Fflights%2F...
+                value = unquote(f.path.split("/")[-2].split("=", 1)[1])
+                staged[value] = f.path
+    for raw in files:
+        target = lake.quarantine_file(table, raw)
+        if raw.path in staged:
+            lake.storage.publish(staged[raw.path], target)
+        elif lake.storage.exists(target):
+            lake.storage.delete_file(target)
 
 
 def run_job(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flightlake.contracts import Contract
 from flightlake.lake import Lake, RawFile
 from flightlake.runtime.storage import read_json, write_json
 
@@ -27,9 +28,21 @@ def load(lake: Lake, table: str) -> dict[str, dict]:
     return read_json(lake.storage, lake.ledger_file(table), default={})
 
 
-def plan(lake: Lake, table: str, source: str) -> Plan:
+class RawLayoutError(ValueError):
+    """A raw file that does not follow the provider layout; the message names it."""
+
+
+def plan(lake: Lake, contract: Contract) -> Plan:
+    table, source = contract.name, contract.source.name
     done = load(lake, table)
     everything = lake.raw_files(source)
+    if contract.source.layout == "daily":
+        undated = [f.path for f in everything if f.covers is None]
+        if undated:
+            raise RawLayoutError(
+                f"{undated[0]}: a daily {source} file must be named {source}_YYYY-MM-DD.csv "
+                f"(move it out of raw/ or rename it; {len(undated)} such file(s))"
+            )
     new = [f for f in everything if f.path not in done]
     # Latest delivery wins: per covered day (or for the snapshot as a whole) only the
     # newest delivery is published; older new files are read, counted and set aside.

@@ -45,5 +45,5 @@ def apply_rules(df: DataFrame, rules: list[Rule] | tuple[Rule, ...]) -> DataFram
     """Append the name of every rule a row breaks to `_errors`. A null verdict passes."""
     if not rules:
         return df
-    broken = [F.when(~F.coalesce(F.expr(r.expr), F.lit(True)), F.lit(r.name)) for r in rules]
+    broken = [F.when(~F.coalesce(F.expr(r.sql), F.lit(True)), F.lit(r.name)) for r in rules]
     return df.withColumn("_errors", F.concat(F.col("_errors"), F.array_compact(F.array(*broken))))

@@ -63,7 +63,7 @@ def stage_and_swap(
             published.append(target)
         elif lake.storage.exists(target):
             # Every row of this partition was replaced by nothing: publish the emptiness.
-            lake.storage.delete_prefix(target)
+            lake.storage.delete_file(target)
     return published
 
 

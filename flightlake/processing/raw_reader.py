@@ -11,13 +11,16 @@ from flightlake.contracts import RawSource
 _FIELD_SPLIT = r',(?=(?:[^"]*"[^"]*")*[^"]*$)'
 
 
-def read_lines(spark: SparkSession, uris: list[str]) -> DataFrame:
+def read_lines(spark: SparkSession, uris: list[str], header: str) -> DataFrame:
     """One row per non-blank data line: _source_file, _delivered, _file_date, _line, _raw_line,
-    _header. Each file is read whole, so line numbers are exact (files are one day each)."""
+    _header. Each file is read whole, so line numbers are exact (files are one day each).
+    A file whose first line is not the expected `header` keeps that line as data (it will be
+    quarantined with the rest of the file), so no line is ever dropped."""
     files = spark.read.text(uris, wholetext=True)
     path = F.input_file_name()
     lines = files.select(
-        F.regexp_extract(path, r"(raw/.*)$", 1).alias("_source_file"),
+        # Anchored on the raw layout, so a lake under e.g. /data/raw/ still maps right.
+        F.regexp_extract(path, r"(raw/[^/]+/delivered=[^/]+/[^/]+)$", 1).alias("_source_file"),
         F.to_date(F.regexp_extract(path, r"delivered=(\d{4}-\d{2}-\d{2})", 1)).alias("_delivered"),
         F.to_date(
             F.nullif(F.regexp_extract(path, r"_(\d{4}-\d{2}-\d{2})\.csv$", 1), F.lit(""))
@@ -31,7 +34,8 @@ def read_lines(spark: SparkSession, uris: list[str]) -> DataFrame:
         F.regexp_replace(F.col("_lines")[0], "\r$", "").alias("_header"),
         F.posexplode("_lines").alias("_pos", "_text"),
     )
-    return exploded.where((F.col("_pos") > 0) & (F.trim("_text") != "")).select(
+    is_data = (F.col("_pos") > 0) | (F.col("_header") != F.lit(header))
+    return exploded.where(is_data & (F.trim("_text") != "")).select(
         "_source_file",
         "_delivered",
         "_file_date",

@@ -34,6 +34,7 @@ class Storage(Protocol):
     def write_bytes(self, rel: str, data: bytes) -> None: ...
     def publish(self, staged_rel: str, rel: str) -> None: ...
     def delete_prefix(self, prefix: str) -> None: ...
+    def delete_file(self, rel: str) -> None: ...
 
 
 def read_json(storage: Storage, rel: str, default: Any = None) -> Any:
@@ -101,6 +102,9 @@ class LocalStorage:
     def delete_prefix(self, prefix: str) -> None:
         shutil.rmtree(self._abs(prefix), ignore_errors=True)
 
+    def delete_file(self, rel: str) -> None:
+        self._abs(rel).unlink(missing_ok=True)
+
 
 class S3Storage:
     """A lake under s3://bucket/prefix (boto3; tested with moto)."""
@@ -157,6 +161,9 @@ class S3Storage:
             ServerSideEncryption="AES256",
         )
         self.s3.delete_object(Bucket=self.bucket, Key=self._key(staged_rel))
+
+    def delete_file(self, rel: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=self._key(rel))
 
     def delete_prefix(self, prefix: str) -> None:
         paginator = self.s3.get_paginator("list_objects_v2")

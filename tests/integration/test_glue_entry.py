@@ -1,5 +1,8 @@
 """Glue entry scripts run the same job code with argparse when awsglue is absent."""
 
+import json
+import sys
+import types
 from datetime import date
 
 import pyarrow.parquet as pq
@@ -20,7 +23,9 @@ def test_entry_script_processes_its_table(lake_dir):
     process_airlines.main(["process_airlines.py", "--lake", str(lake_dir), "--run_id", "glue-1"])
     table = pq.read_table(lake_dir / "processed" / "airlines").to_pandas()
     assert len(table) == 16 and set(table.ingest_run_id) == {"glue-1"}
-    assert (lake_dir / "_runs" / "glue-1.airlines.json").exists()
+    record = json.loads((lake_dir / "_runs" / "glue-1.airlines.json").read_text())
+    assert record["inputs"] == {"airlines": ["raw/airlines/delivered=2013-01-01/airlines.csv"]}
+    assert record["status"] == "succeeded" and record["tables"]["airlines"]["published"] == 16
     assert not list(lake_dir.glob("_staging/glue-1/*/*"))
 
 
@@ -35,3 +40,24 @@ def test_awsglue_is_imported_only_by_the_adapter():
         if "awsglue" in p.read_text()
     ]
     assert users == ["flightlake/runtime/glue_args.py"]
+
+
+def test_job_args_use_awsglue_when_it_is_importable(monkeypatch):
+    """On Glue, getResolvedOptions reads the arguments (a stand-in module here)."""
+    seen = {}
+
+    def get_resolved_options(argv, names):
+        seen["names"] = names
+        return {"lake": "s3://glue/lake", "run_id": "wf-7"}
+
+    utils = types.ModuleType("awsglue.utils")
+    utils.getResolvedOptions = get_resolved_options
+    monkeypatch.setitem(sys.modules, "awsglue", types.ModuleType("awsglue"))
+    monkeypatch.setitem(sys.modules, "awsglue.utils", utils)
+    args = job_args(
+        ["lake"],
+        ["run_id"],
+        ["x.py", "--JOB_NAME", "j", "--lake", "s3://glue/lake", "--run_id", "wf-7"],
+    )
+    assert args == {"lake": "s3://glue/lake", "run_id": "wf-7"}
+    assert seen["names"] == ["lake", "run_id"]

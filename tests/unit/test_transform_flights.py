@@ -158,4 +158,23 @@ def test_impossible_values_break_named_rules(make_raw, refs):
     assert rows[2]._errors == ["distance_range"]
     assert rows[3]._errors == ["arr_delay_range"]
     assert "carrier_format" in rows[4]._errors
-    assert "dest_tz_not_null" in rows[5]._errors
+    assert rows[5]._errors[0] == "dest_airport_known"
+
+
+def test_departure_in_the_spring_forward_gap_is_quarantined(make_raw, refs):
+    # 02:30 on 2013-03-10 never happened in New York: clocks went from 01:59 to 03:00.
+    rows = process(
+        make_raw,
+        refs,
+        [line(2013, 3, 10, 230, 230, 0, 530, 530, 0), line(2013, 3, 10, 330, 330, 0, 630, 630, 0)],
+        file_date=date(2013, 3, 10),
+    )
+    assert rows[2]._errors == ["sched_dep_exists"]
+    assert rows[3]._errors == [] and rows[3].sched_dep_utc == datetime(2013, 3, 10, 7, 30)
+
+
+def test_autumn_repeated_hour_is_read_as_daylight_time(make_raw, refs):
+    rows = process(
+        make_raw, refs, [line(2013, 11, 3, 130, 130, 0, 430, 430, 0)], file_date=date(2013, 11, 3)
+    )
+    assert rows[2]._errors == [] and rows[2].sched_dep_utc == datetime(2013, 11, 3, 5, 30)

@@ -31,6 +31,7 @@ run: setup
 	$(BIN)/flightlake land --lake $(LAKE)
 	$(BIN)/flightlake run --lake $(LAKE)
 	$(BIN)/flightlake status --lake $(LAKE)
+	$(BIN)/flightlake sql --lake $(LAKE) --file sql/queries/carrier_league_table.sql
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -40,6 +41,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/bench_processed.py
+	$(BIN)/python bench/bench_curated_sql.py
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -269,6 +269,57 @@ def _write_result(result, fmt: str, output: str | None, limit: int) -> None:
         sys.stdout.write(text)
 
 
+@app.command()
+def crawl(lake: LakeOption = None) -> None:
+    """Infer the schema of new raw drops, register raw tables and report drift from the
+    contracts; exit 1 when a contract column is gone."""
+    from flightlake.crawl import crawl as do_crawl
+
+    target = Lake.at(lake)
+    crawled, drifts = do_crawl(target)
+    summary = ", ".join(f"{s} {n}" for s, n in crawled.items())
+    console.print(f"crawled new files: {summary}; raw tables registered for flightlake sql")
+    if not drifts:
+        console.print("no schema drift")
+        return
+    table = Table(
+        "source", "file", "change", "column", "detail", title="schema drift", box=box.SIMPLE_HEAD
+    )
+    for d in drifts:
+        table.add_row(d.source, d.file, d.change, d.column, d.detail)
+    console.print(table)
+    broken = [d for d in drifts if d.breaking]
+    if broken:
+        fail(f"{len(broken)} required column(s) gone, e.g. {broken[0].column} in {broken[0].file}")
+
+
+@app.command()
+def catalog(
+    lake: LakeOption = None,
+    prefix: Annotated[str, typer.Option(help="Database name prefix, e.g. flightlake_dev_")] = "",
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Make the changes (default: plan)")
+    ] = False,
+) -> None:
+    """Register processed and curated tables in the Glue Data Catalog (standard AWS
+    credential chain; AWS_ENDPOINT_URL is honoured)."""
+    import boto3
+
+    from flightlake.catalog.glue import plan_and_apply
+    from flightlake.lake import resolve_root
+
+    root = resolve_root(lake)
+    if not root.startswith("s3://"):
+        fail("the Glue catalog points at S3: give --lake s3://bucket/prefix")
+    actions = plan_and_apply(boto3.client("glue"), root, prefix, apply)
+    table = Table(
+        "action", "target", title="Glue catalog" + ("" if apply else " (plan)"), box=box.SIMPLE_HEAD
+    )
+    for action in actions:
+        table.add_row(action.kind, action.target)
+    console.print(table)
+
+
 def main() -> None:
     """Console entry point: whatever escapes a command is one line on stderr, exit 1."""
     try:

@@ -127,3 +127,34 @@ def curated_rows(lake: Lake) -> dict[str, tuple[int, int]]:
         files = files_under(lake, lake.table_dir("curated", contract.name))
         out[contract.qualified_name] = (len(files), parquet_rows(lake, files))
     return out
+
+
+def run_entry(argv: list[str] | None = None) -> dict:
+    """What glue_jobs/curate.py does: curate the months that changed, record the run."""
+    from flightlake import runs
+    from flightlake.runtime.glue_args import job_args
+    from flightlake.runtime.spark import get_spark
+
+    args = job_args(["lake"], ["run_id"], argv)
+    lake = Lake.at(args["lake"])
+    run_id = args["run_id"] or runs.new_run_id()
+    months = plan(lake)
+    record = {
+        "run_id": run_id,
+        "started_at": runs.now_iso(),
+        "lake": lake.root,
+        "entry": "glue_jobs.curate",
+        "inputs": {"months": months},
+        "tables": {},
+    }
+    try:
+        record["curated"] = curate(get_spark(), lake, run_id, months).as_dict()
+        record["status"] = "succeeded"
+    except Exception as exc:
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        raise
+    finally:
+        record["finished_at"] = runs.now_iso()
+        runs.save(lake, record, name=f"{run_id}.curate")
+        lake.storage.delete_prefix(f"{lake.staging_dir(run_id)}/curated")
+    return record

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from flightlake import curation, runs
+from flightlake.catalog.local import connect, create_views
 from flightlake.contracts import CONTRACTS
 from flightlake.lake import Lake
 from flightlake.processing import ledger
@@ -63,6 +64,8 @@ def run_processed(
         if progress:
             progress("curated", "start", None)
         record["curated"] = curation.curate(spark, lake, record["run_id"], months).as_dict()
+        # Views are (re)created from sql/views over the new data: a broken view fails the run.
+        record["views"] = create_views(connect(lake, with_views=False))
         if progress:
             progress("curated", "done", None)
         record["status"] = "succeeded"

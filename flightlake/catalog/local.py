@@ -26,7 +26,7 @@ DUCKDB_TYPES = {
     "timestamp": "TIMESTAMPTZ",
     "timestamp_ntz": "TIMESTAMP",
 }
-LAYERS = ("processed", "curated")
+LAYERS = ("raw", "processed", "curated")
 
 
 def sql_dir() -> Path:
@@ -68,6 +68,23 @@ def view_sql(lake: Lake, contract: Contract) -> str:
     return f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM {source}"
 
 
+def registered_raw(lake: Lake) -> list[str]:
+    """Raw sources registered by `flightlake crawl`."""
+    from flightlake.crawl import registered_tables
+
+    return sorted(registered_tables(lake))
+
+
+def raw_view_sql(lake: Lake, source: str) -> str:
+    """raw.<source>: every drop of a source as delivered (strings; `delivered` partition)."""
+    files = _quote(lake.uri(f"raw/{source}") + "/*/*.csv")
+    return (
+        f"CREATE OR REPLACE VIEW raw.{source} AS SELECT * FROM read_csv({files}, "
+        f"header = true, all_varchar = true, union_by_name = true, hive_partitioning = true, "
+        f"filename = true)"
+    )
+
+
 def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     # Instants are stored in UTC; show them in UTC, as Athena does.
@@ -76,6 +93,8 @@ def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
     for contract in all_contracts():
         con.execute(view_sql(lake, contract))
+    for source in registered_raw(lake):
+        con.execute(raw_view_sql(lake, source))
     if with_views:
         create_views(con)
     return con

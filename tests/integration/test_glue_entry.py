@@ -61,3 +61,23 @@ def test_job_args_use_awsglue_when_it_is_importable(monkeypatch):
     )
     assert args == {"lake": "s3://glue/lake", "run_id": "wf-7"}
     assert seen["names"] == ["lake", "run_id"]
+
+
+def test_entry_scripts_chain_like_a_glue_workflow(lake_dir):
+    from glue_jobs import curate, process_airports, process_flights, process_planes, process_weather
+
+    land(Lake.at(str(lake_dir)), date(2013, 1, 1))
+    argv = ["job.py", "--lake", str(lake_dir), "--run_id", "wf-1"]
+    for entry in (
+        process_airlines,
+        process_airports,
+        process_planes,
+        process_weather,
+        process_flights,
+        curate,
+    ):
+        entry.main(argv)
+    record = json.loads((lake_dir / "_runs" / "wf-1.curate.json").read_text())
+    assert record["inputs"] == {"months": ["2013-01"]}
+    assert record["curated"]["rows"]["flights"] == 842
+    assert pq.read_table(lake_dir / "curated" / "daily_airport_stats").num_rows == 3

@@ -12,20 +12,11 @@ from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
+from flightlake.catalog.glue import HIVE_TYPES
 from flightlake.catalog.local import all_contracts, connect, sql_dir
 from flightlake.lake import Lake
 from flightlake.query import SqlError, parse, run
 
-ATHENA_TYPES = {
-    "string": "varchar",
-    "int": "integer",
-    "bigint": "bigint",
-    "double": "double",
-    "boolean": "boolean",
-    "date": "date",
-    "timestamp": "timestamp",
-    "timestamp_ntz": "timestamp",
-}
 _LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 
@@ -33,7 +24,7 @@ def _schema(con) -> MappingSchema:
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for contract in all_contracts():
         tables.setdefault(contract.layer, {})[contract.name] = {
-            c.name: ATHENA_TYPES[c.type] for c in contract.columns
+            c.name: HIVE_TYPES[c.type] for c in contract.columns
         }
     for schema_name, view, column in con.sql(
         "SELECT table_schema, table_name, column_name FROM information_schema.columns "

@@ -48,6 +48,20 @@ def raw_frame(
 
 
 @pytest.fixture
+def aws(monkeypatch):
+    """moto for every AWS call of the test, with throwaway credentials: never the network."""
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
 def make_raw(spark):
     def build(table: str, lines: list[str], **kwargs) -> DataFrame:
         return raw_frame(spark, table, lines, **kwargs)

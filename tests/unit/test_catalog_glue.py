@@ -2,7 +2,6 @@
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from flightlake.catalog.glue import plan_and_apply, table_input
 from flightlake.contracts import get, get_curated
@@ -11,12 +10,8 @@ LAKE = "s3://acme-lake/flightlake"
 
 
 @pytest.fixture
-def glue(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("glue")
+def glue(aws):
+    yield boto3.client("glue")
 
 
 def test_register_creates_databases_and_tables_then_changes_nothing(glue):

@@ -5,7 +5,6 @@ import json
 import boto3
 import pytest
 from botocore.validate import validate_parameters
-from moto import mock_aws
 
 from flightlake.crawlers import (
     classifier_request,
@@ -43,12 +42,8 @@ def test_new_folders_only_requires_log_policies(tmp_path):
 
 
 @pytest.fixture
-def glue(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("glue")
+def glue(aws):
+    yield boto3.client("glue")
 
 
 def test_definitions_create_valid_crawlers(glue):

@@ -2,20 +2,15 @@
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from flightlake.runtime.storage import S3Storage, read_json, write_json
 
 
 @pytest.fixture
-def s3(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(Bucket="lake")
-        yield client
+def s3(aws):
+    client = boto3.client("s3")
+    client.create_bucket(Bucket="lake")
+    yield client
 
 
 def test_write_list_publish_and_delete(s3):

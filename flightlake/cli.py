@@ -199,9 +199,14 @@ def sql(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write here")] = None,
     limit: Annotated[int, typer.Option(help="Rows shown by --format table")] = 50,
     check: Annotated[bool, typer.Option("--check", help="Check every file in sql/")] = False,
+    athena: Annotated[bool, typer.Option("--athena", help="Run on Amazon Athena")] = False,
+    profile: Annotated[str | None, typer.Option(help="AWS named profile (with --athena)")] = None,
+    workgroup: Annotated[str, typer.Option(help="Athena workgroup (with --athena)")] = "primary",
+    prefix: Annotated[str, typer.Option(help="Glue database prefix (with --athena)")] = "",
     lake: LakeOption = None,
 ) -> None:
-    """Run Athena SQL on the local lake (transpiled to DuckDB by sqlglot)."""
+    """Run Athena SQL: on the local lake (transpiled to DuckDB by sqlglot), or with --athena
+    on Amazon Athena (awswrangler; database names mapped with --prefix)."""
     from pathlib import Path
 
     from flightlake.catalog.local import connect
@@ -229,7 +234,15 @@ def sql(
     except OSError as exc:
         fail(f"{file}: {exc.strerror}")
     try:
-        result = run(connect(Lake.at(lake)), text, source)
+        if athena:
+            import boto3
+
+            from flightlake.athena import run_athena
+
+            session = boto3.Session(profile_name=profile) if profile else None
+            result = run_athena(text, source, prefix, workgroup, boto3_session=session)
+        else:
+            result = run(connect(Lake.at(lake)), text, source)
     except SqlError as exc:
         fail(str(exc))
     if result is None:

@@ -87,7 +87,22 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, source: str = "<query>") -> pa
     for statement in to_duckdb(sql, source):
         try:
             relation = con.sql(statement)
+            # DuckDB evaluates lazily: conversion errors surface only when fetching.
+            result = relation.to_arrow_table() if relation is not None else None
         except duckdb.Error as exc:
-            raise SqlError(f"{source}: {str(exc).strip().splitlines()[0]}") from None
-        result = relation.to_arrow_table() if relation is not None else None
+            raise SqlError(
+                _locate(con, sql, source) or f"{source}: {str(exc).strip().splitlines()[0]}"
+            ) from None
     return result
+
+
+def _locate(con: duckdb.DuckDBPyConnection, sql: str, source: str) -> str | None:
+    """DuckDB reports positions in the transpiled SQL; resolve the original file's tables and
+    columns instead, which names the line in the file the person wrote."""
+    from flightlake.sqlcheck import check_text, schema_of
+
+    try:
+        problems = check_text(sql, source, schema_of(con))
+    except Exception:  # the locator is best effort; the engine's message still stands
+        return None
+    return problems[0] if problems else None

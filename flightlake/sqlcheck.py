@@ -20,7 +20,7 @@ from flightlake.query import SqlError, parse, run
 _LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 
-def _schema(con) -> MappingSchema:
+def schema_of(con) -> MappingSchema:
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for contract in all_contracts():
         tables.setdefault(contract.layer, {})[contract.name] = {
@@ -74,7 +74,7 @@ def check_all(root: Path | None = None) -> tuple[int, list[str]]:
             con = connect(Lake.at(empty))
         except SqlError as exc:
             return len(files), [str(exc)]
-        schema = _schema(con)
+        schema = schema_of(con)
         problems = []
         for path in files:
             source = str(path.relative_to(root.parent))

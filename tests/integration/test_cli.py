@@ -47,8 +47,9 @@ def test_land_run_status(lake_dir):
         ],
     )
     assert written.exit_code == 0 and pq.read_table(out).num_rows == 6
-    bad = runner.invoke(app, ["sql", "SELECT nope FROM curated.flights", *lake])
-    assert bad.exit_code == 1 and "Binder Error" in bad.output and "Traceback" not in bad.output
+    bad = runner.invoke(app, ["sql", "SELECT origin,\n  nope\nFROM curated.flights", *lake])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    assert "<query>:2: Column 'nope' could not be resolved" in bad.output
 
 
 def test_bad_date_is_one_line_error(lake_dir):

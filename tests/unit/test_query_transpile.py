@@ -87,8 +87,11 @@ def test_parse_error_names_source_line_and_column():
         to_duckdb("SELECT a,\n b FROM (\n SELECT 1", "views/x.sql")
 
 
-def test_engine_error_is_one_line(con):
-    with pytest.raises(
-        SqlError, match=r"^q\.sql: Catalog Error: Table with name nope does not exist"
-    ):
-        run(con, "SELECT * FROM nope", "q.sql")
+def test_unknown_table_is_located_in_the_file(con):
+    with pytest.raises(SqlError, match=r"^q\.sql:2: unknown table nope$"):
+        run(con, "SELECT *\nFROM nope", "q.sql")
+
+
+def test_runtime_error_falls_back_to_the_engine_message(con):
+    with pytest.raises(SqlError, match=r"^q\.sql: Conversion Error: .*'x'"):
+        run(con, "SELECT CAST('x' AS integer)", "q.sql")

@@ -303,7 +303,10 @@ def crawl(lake: LakeOption = None) -> None:
     console.print(table)
     broken = [d for d in drifts if d.breaking]
     if broken:
-        fail(f"{len(broken)} required column(s) gone, e.g. {broken[0].column} in {broken[0].file}")
+        first = broken[0]
+        fail(
+            f"{len(broken)} breaking change(s), e.g. {first.change} {first.column} in {first.file}"
+        )
 
 
 @app.command()

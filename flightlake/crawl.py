@@ -30,38 +30,57 @@ class Drift:
 
     @property
     def breaking(self) -> bool:
-        return self.change == "column removed"
+        return self.change in ("column removed", "header changed", "unreadable")
 
 
 def _folder(f: RawFile) -> str:
-    return f.path.rsplit("/", 1)[0]
+    return _folder_of(f.path)
 
 
-def _header(lake: Lake, f: RawFile) -> list[str]:
-    first = lake.storage.read_bytes(f.path).split(b"\n", 1)[0].decode().strip()
-    return [c.strip().strip('"') for c in first.split(",")]
+def _folder_of(path: str) -> str:
+    return path.rsplit("/", 1)[0]
+
+
+def _first_line(lake: Lake, f: RawFile) -> str:
+    first = lake.storage.read_bytes(f.path).split(b"\n", 1)[0]
+    return first.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r")
+
+
+def _names(line: str) -> list[str]:
+    return [c.strip().strip('"') for c in line.split(",")]
 
 
 def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
+    """Values that no longer parse as the contract's type, per file and column (by name)."""
     contract_cols = [c for c in sources()[source].columns if c.type in CASTS]
     if not files or not contract_cols:
         return []
     uris = ", ".join("'" + lake.uri(f.path).replace("'", "''") + "'" for f in files)
-    bad = ", ".join(
-        f'count_if("{c.name}" IS NOT NULL AND "{c.name}" <> \'NA\' '
-        f'AND try_cast("{c.name}" AS {CASTS[c.type]}) IS NULL) AS "{c.name}"'
-        for c in contract_cols
+    # Explicit dialect and padding: a ragged line must not make the sniffer misread a file.
+    relation = (
+        f"read_csv([{uris}], all_varchar = true, header = true, filename = true, "
+        f"delim = ',', quote = '\"', null_padding = true, union_by_name = true)"
     )
     con = duckdb.connect()
-    rows = con.sql(
-        f"SELECT filename, {bad} FROM read_csv([{uris}], all_varchar = true, header = true, "
-        f"filename = true) GROUP BY filename"
-    ).fetchall()
+    try:
+        present = {r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+        checked = [c for c in contract_cols if c.name in present]
+        if not checked:
+            return []
+        counts = ", ".join(
+            f'count_if("{c.name}" IS NOT NULL AND "{c.name}" <> \'NA\' '
+            f'AND try_cast("{c.name}" AS {CASTS[c.type]}) IS NULL) AS "bad_{i}"'
+            for i, c in enumerate(checked)
+        )
+        rows = con.sql(f"SELECT filename, {counts} FROM {relation} GROUP BY filename").fetchall()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        return [Drift(source, f"raw/{source}/", "unreadable", "-", first)]
     root = lake.uri("")
     drifts = []
-    for filename, *counts in rows:
+    for filename, *bad in rows:
         rel = filename.removeprefix(root).lstrip("/")
-        for c, n in zip(contract_cols, counts, strict=True):
+        for c, n in zip(checked, bad, strict=True):
             if n:
                 drifts.append(
                     Drift(source, rel, "type changed", c.name, f"{n} value(s) are not {c.type}")
@@ -79,23 +98,36 @@ def crawl(lake: Lake) -> tuple[dict[str, int], list[Drift]]:
         files = [f for f in lake.raw_files(source) if _folder(f) not in seen]
         crawled[source] = len(files)
         expected = [c.name for c in spec.columns]
-        matching = []
+        found: list[Drift] = []
         for f in files:
-            header = _header(lake, f)
-            drifts += [
-                Drift(source, f.path, "column added", c) for c in header if c not in expected
-            ]
-            drifts += [
+            line = _first_line(lake, f)
+            header = _names(line)
+            found += [Drift(source, f.path, "column added", c) for c in header if c not in expected]
+            found += [
                 Drift(source, f.path, "column removed", c, "required by the contract")
                 for c in expected
                 if c not in header
             ]
-            if header == expected:
-                matching.append(f)
-        drifts += _type_drift(lake, source, matching)
+            if set(header) == set(expected) and line != spec.header:
+                # Processing reads columns by position and checks the header line exactly.
+                found.append(
+                    Drift(
+                        source,
+                        f.path,
+                        "header changed",
+                        "-",
+                        "same columns, different order or quoting",
+                    )
+                )
+        found += _type_drift(lake, source, files)
+        drifts += found
         if lake.raw_files(source):
             state["tables"][source] = expected
-        seen.update(_folder(f) for f in files)
+        # A folder with breaking drift stays "new": the crawl keeps failing until it is fixed.
+        broken = {_folder_of(d.file) for d in found if d.breaking}
+        if any(d.change == "unreadable" for d in found):  # not pinned to one file: keep all
+            broken |= {_folder(f) for f in files}
+        seen.update(_folder(f) for f in files if _folder(f) not in broken)
     state["folders"] = sorted(seen)
     write_json(lake.storage, STATE, state)
     return crawled, drifts

@@ -49,22 +49,44 @@ def input_versions(lake: Lake) -> dict[str, str]:
     return versions
 
 
-def plan(lake: Lake) -> list[str]:
-    """Months of curated to rebuild (cheap: a listing and a JSON file, no Spark)."""
-    built = read_json(lake.storage, lake.curated_state_file(), default={}).get("inputs", {})
-    current = input_versions(lake)
-    changed = {p for p in current.keys() | built.keys() if current.get(p) != built.get(p)}
-    flight_months = {
+def logic_version() -> str:
+    """A fingerprint of what turns processed into curated: the transforms' source and the
+    curated contracts. When it changes, every month is rebuilt."""
+    import hashlib
+    import inspect
+
+    parts = [
+        inspect.getsource(curated_flights),
+        inspect.getsource(daily_stats),
+        repr(list(CURATED.values())),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _months(paths) -> set[str]:
+    return {
         m.group(1)
-        for p in current
+        for p in paths
         if p.startswith("processed/flights/")
         for m in [_MONTH.search(p)]
         if m
     }
+
+
+def plan(lake: Lake) -> list[str]:
+    """Months of curated to rebuild or remove (cheap: a listing and a JSON file, no Spark)."""
+    state = read_json(lake.storage, lake.curated_state_file(), default={})
+    built = state.get("inputs", {})
+    current = input_versions(lake)
+    flight_months = _months(current)
+    gone = _months(built) - flight_months  # processed months that no longer exist
+    if state.get("logic") != logic_version() and built:
+        return sorted(flight_months | gone)
+    changed = {p for p in current.keys() | built.keys() if current.get(p) != built.get(p)}
     if any(p.split("/")[1] in SNAPSHOTS for p in changed):
-        return sorted(flight_months)
+        return sorted(flight_months | gone)
     touched = {m.group(1) for p in changed for m in [_MONTH.search(p)] if m}
-    return sorted(touched & flight_months)
+    return sorted((touched & flight_months) | gone)
 
 
 def _read(
@@ -84,6 +106,17 @@ def curate(spark: SparkSession, lake: Lake, run_id: str, months: list[str]) -> C
         return result
     versions = input_versions(lake)  # taken first: a later change is picked up next run
     stage = f"{lake.staging_dir(run_id)}/curated"
+    present = sorted(set(months) & _months(versions))
+    for month in sorted(set(months) - set(present)):
+        for contract in CURATED.values():  # its processed month is gone: so is the curated one
+            lake.storage.delete_file(
+                lake.table_file("curated", contract.name, (contract.partition_by[0], month))
+            )
+    result.months = present
+    months = present
+    if not months:
+        _save_state(lake, versions, run_id)
+        return result
 
     flights_contract = get_curated("flights")
     refs = {
@@ -111,9 +144,17 @@ def curate(spark: SparkSession, lake: Lake, run_id: str, months: list[str]) -> C
         paths = stage_and_swap(lake, contract, stats, f"{stage}/{name}", months)
         result.rows[name] = parquet_rows(lake, paths)
 
-    write_json(lake.storage, lake.curated_state_file(), {"inputs": versions, "run_id": run_id})
+    _save_state(lake, versions, run_id)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _save_state(lake: Lake, versions: dict[str, str], run_id: str) -> None:
+    write_json(
+        lake.storage,
+        lake.curated_state_file(),
+        {"inputs": versions, "logic": logic_version(), "run_id": run_id},
+    )
 
 
 def curated_tables() -> list[str]:

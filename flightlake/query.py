@@ -46,6 +46,8 @@ class DuckDBFromAthena(DuckDB):
 def _trino_functions(node: exp.Expression) -> exp.Expression:
     """format_datetime(ts, 'yyyy-MM') uses Java patterns; DuckDB has no such function."""
     if isinstance(node, exp.Anonymous) and node.name.upper() == "FORMAT_DATETIME":
+        if len(node.expressions) != 2:
+            raise SqlError(f"format_datetime takes (timestamp, format), got {node.sql('athena')}")
         ts, fmt = node.expressions
         return exp.TimeToStr(this=ts, format=Hive().format_time(fmt))
     return node
@@ -75,10 +77,17 @@ def parse(sql: str, source: str = "<query>") -> list[exp.Expression]:
 def to_duckdb(
     sql: str, source: str = "<query>", databases: Mapping[str, str] = LOCAL_DATABASES
 ) -> list[str]:
-    return [
-        remap_databases(tree.transform(_trino_functions), databases).sql(dialect=DuckDBFromAthena)
-        for tree in parse(sql, source)
-    ]
+    try:
+        return [
+            remap_databases(tree.transform(_trino_functions), databases).sql(
+                dialect=DuckDBFromAthena
+            )
+            for tree in parse(sql, source)
+        ]
+    except SqlError as exc:
+        if str(exc).startswith(source):
+            raise
+        raise SqlError(f"{source}: {exc}") from None
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, source: str = "<query>") -> pa.Table | None:

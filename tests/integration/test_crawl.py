@@ -39,7 +39,9 @@ def test_renamed_column_is_reported_and_fails(lake_dir):
     assert result.exit_code == 1
     assert "column removed" in result.output and "dep_delay" in result.output
     assert "column added" in result.output and "departure_delay" in result.output
-    assert "1 required column(s) gone, e.g. dep_delay" in result.output
+    assert "1 breaking change(s), e.g. column removed dep_delay" in result.output
+    again = runner.invoke(app, ["crawl", "--lake", str(lake_dir)])
+    assert again.exit_code == 1, "a broken drop keeps failing until it is fixed"
 
 
 def test_type_change_is_reported_without_failing(lake_dir):
@@ -51,3 +53,15 @@ def test_type_change_is_reported_without_failing(lake_dir):
     assert result.exit_code == 0, result.output
     assert "type changed" in result.output and "distance" in result.output
     assert "1 value(s) are not int" in result.output
+
+
+def test_reordered_header_and_ragged_line_are_breaking(lake_dir):
+    land(Lake.at(str(lake_dir)), date(2013, 1, 2))
+    runner.invoke(app, ["crawl", "--lake", str(lake_dir)])
+    header, first, second, *rest = (lake_dir / JAN1).read_text().splitlines()
+    names = header.split(",")
+    swapped = ",".join([names[1], names[0], *names[2:]])
+    drop(lake_dir, "\n".join([swapped, first, second[:20], *rest]) + "\n")
+    result = runner.invoke(app, ["crawl", "--lake", str(lake_dir)])
+    assert result.exit_code == 1
+    assert "header changed" in result.output and "Traceback" not in result.output

@@ -5,6 +5,7 @@ from datetime import date
 
 import pyarrow.parquet as pq
 
+from flightlake import curation
 from flightlake.lake import Lake
 from flightlake.landing import land
 from flightlake.pipeline import run_processed
@@ -95,7 +96,7 @@ def test_two_deliveries_of_a_day_in_one_run_publish_only_the_latest(lake_dir):
     assert len(flights_rows(lake_dir)) == 100
 
 
-def test_curated_rebuilds_only_the_months_new_data_touched(lake_dir):
+def test_curated_rebuilds_only_the_months_new_data_touched(lake_dir, monkeypatch):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 31))
     assert run_processed(lake)["curated"]["months"] == ["2013-01"]
@@ -105,4 +106,16 @@ def test_curated_rebuilds_only_the_months_new_data_touched(lake_dir):
     assert second["curated"]["months"] == ["2013-02"]
     assert second["curated"]["rows"]["flights"] == len(flights_rows(lake_dir, date(2013, 2, 1)))
     assert (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").stat() == january
+    assert run_processed(lake)["status"] == "nothing_new"
+
+    # New curated logic rebuilds every month.
+    monkeypatch.setattr(curation, "logic_version", lambda: "changed")
+    assert curation.plan(lake) == ["2013-01", "2013-02"]
+    monkeypatch.undo()
+    # A processed month that disappears takes its curated month with it.
+    (lake_dir / "processed/flights/flight_month=2013-02/part-00000.parquet").unlink()
+    gone = run_processed(lake)
+    assert gone["curated"]["months"] == []
+    assert not list((lake_dir / "curated").rglob("flight_month=2013-02/*.parquet"))
+    assert (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").exists()
     assert run_processed(lake)["status"] == "nothing_new"

@@ -11,7 +11,6 @@ as a fresh `flightlake sql` process, and the DuckDB query alone in-process.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import subprocess
@@ -19,6 +18,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results_io import report  # bench/ is on sys.path when a bench runs
 
 CLI = [sys.executable, "-m", "flightlake.cli"]
 QUERY = "sql/queries/carrier_league_table.sql"
@@ -82,11 +83,7 @@ def main() -> None:
         results["sql_wall_s"] = statistics.median(walls)
         results["sql_catalog_connect_s"] = statistics.median(connects)
         results["sql_view_query_s"] = statistics.median(queries)
-    out = Path(__file__).parent / "results" / "curated_sql.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    for key, value in results.items():
-        print(f"{key:28s} {value:8.3f}" if isinstance(value, float) else f"{key:28s} {value}")
+    report("curated_sql", results)
 
 
 if __name__ == "__main__":

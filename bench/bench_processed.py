@@ -9,7 +9,6 @@ Prints medians and writes bench/results/processed.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -19,6 +18,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from results_io import report  # bench/ is on sys.path when a bench runs
 
 from flightlake.lake import Lake
 from flightlake.landing import land
@@ -122,11 +123,7 @@ def main() -> None:
     )
     results["cold_vs_spark_start_ratio"] = results["cold_full_year_s"] / results["spark_start_s"]
     results["repeat"] = repeat
-    out = Path(__file__).parent / "results" / "processed.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    for key, value in results.items():
-        print(f"{key:40s} {value:8.2f}" if isinstance(value, float) else f"{key:40s} {value}")
+    report("processed", results)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from glue_jobs.transforms import curated_flights, daily_stats
 
 _MONTH = re.compile(r"_month=(\d{4}-\d{2})/")
 SNAPSHOTS = ("planes", "airports", "airlines")
-STATS_GROUPING = {"daily_route_stats": ["origin", "dest"], "daily_airport_stats": ["origin"]}
 
 
 @dataclass
@@ -138,11 +137,13 @@ def curate(spark: SparkSession, lake: Lake, run_id: str, months: list[str]) -> C
     curated = spark.read.schema(flights_contract.spark_schema()).parquet(
         *[lake.uri(p) for p in published]
     )
-    for name, by in STATS_GROUPING.items():
-        contract = get_curated(name)
+    for contract in CURATED.values():
+        if contract is flights_contract:
+            continue
+        by = [k for k in contract.key if k != contract.day_column]  # e.g. origin, dest
         stats = daily_stats.transform(curated, by)
-        paths = stage_and_swap(lake, contract, stats, f"{stage}/{name}", months)
-        result.rows[name] = parquet_rows(lake, paths)
+        paths = stage_and_swap(lake, contract, stats, f"{stage}/{contract.name}", months)
+        result.rows[contract.name] = parquet_rows(lake, paths)
 
     _save_state(lake, versions, run_id)
     result.seconds = round(time.perf_counter() - started, 3)

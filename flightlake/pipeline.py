@@ -39,8 +39,7 @@ def run_processed(
         "inputs": {},
     }
     started = time.perf_counter()
-    todo = pending(lake, tables)
-    if not any(todo.values()) and not curation.plan(lake):
+    if not any(pending(lake, tables).values()) and not curation.plan(lake):
         record.update(status="nothing_new", finished_at=runs.now_iso())
         record["timings"]["total_s"] = round(time.perf_counter() - started, 3)
         runs.save(lake, record)
@@ -55,12 +54,12 @@ def run_processed(
         for table in tables:
             if progress:
                 progress(table, "start", None)
-            record["inputs"][table] = [f.path for f in ledger.plan(lake, CONTRACTS[table]).new]
             result = process_table(spark, lake, table, record["run_id"])
+            record["inputs"][table] = result.inputs
             record["tables"][table] = result.as_dict()
             if progress:
                 progress(table, "done", result)
-        months = curation.plan(lake)
+        months = curation.plan(lake)  # again: this run's processed output changes the plan
         if progress:
             progress("curated", "start", None)
         record["curated"] = curation.curate(spark, lake, record["run_id"], months).as_dict()

@@ -3,23 +3,29 @@
 from flightlake.contracts import flights, planes, weather
 from flightlake.contracts.model import Column, Contract
 
-# Weather at the origin, for the hour of the scheduled departure.
-_WEATHER = tuple(
-    Column(
-        c.name,
-        c.type,
-        f"{c.description} at the origin, scheduled departure hour",
-        min=c.min,
-        max=c.max,
+# Weather at the origin for the scheduled hour, and the plane: copied from their contracts.
+WEATHER_COLUMNS = (
+    "temp_f",
+    "dewpoint_f",
+    "humidity_pct",
+    "wind_dir_deg",
+    "wind_speed_mph",
+    "wind_gust_mph",
+    "precip_in",
+    "pressure_mb",
+    "visibility_mi",
+)
+PLANE_COLUMNS = ("year_built", "manufacturer", "model", "engines", "seats")
+
+
+def _copied(source: Contract, names: tuple[str, ...], suffix: str = "") -> tuple[Column, ...]:
+    """Columns of another contract, kept nullable (the lookup may find nothing)."""
+    return tuple(
+        Column(c.name, c.type, c.description + suffix, min=c.min, max=c.max)
+        for c in (source.column(n) for n in names)
     )
-    for c in weather.CONTRACT.columns
-    if c.name.endswith(("_f", "_pct", "_deg", "_mph", "_in", "_mb", "_mi"))
-)
-_PLANE = tuple(
-    Column(c.name, c.type, c.description, min=c.min, max=c.max)
-    for c in planes.CONTRACT.columns
-    if c.name in ("year_built", "manufacturer", "model", "engines", "seats")
-)
+
+
 _PROCESSED = tuple(c for c in flights.CONTRACT.columns if c.name not in ("source_file",))
 
 DELAY_BUCKETS = ("early", "on_time", "15_44", "45_119", "120_plus", "cancelled", "diverted")
@@ -38,11 +44,11 @@ CONTRACT = Contract(
         Column("carrier_name", "string", "Airline name"),
         Column("origin_name", "string", "Origin airport name"),
         Column("dest_name", "string", "Destination airport name"),
-        *_WEATHER,
+        *_copied(weather.CONTRACT, WEATHER_COLUMNS, " at the origin, scheduled departure hour"),
         Column(
             "weather_known", "boolean", "An observation exists for origin and hour", nullable=False
         ),
-        *_PLANE,
+        *_copied(planes.CONTRACT, PLANE_COLUMNS),
         Column("plane_age_years", "int", "Flight year minus build year", min=0, max=120),
         Column("plane_known", "boolean", "The tail number is in the registry", nullable=False),
         Column(

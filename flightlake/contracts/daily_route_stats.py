@@ -1,21 +1,5 @@
 """Contract: curated.daily_route_stats — one row per day and route."""
 
-from flightlake.contracts.daily_stats import stats_columns
-from flightlake.contracts.model import Column, Contract
+from flightlake.contracts.daily_stats import daily_stats_contract
 
-CONTRACT = Contract(
-    name="daily_route_stats",
-    layer="curated",
-    description="Per day and route (origin → dest): volume, cancellations, diversions, "
-    "on-time rate and delay mean / median / p90, from curated.flights.",
-    columns=(
-        Column("flight_date", "date", "Scheduled departure date (origin clock)", nullable=False),
-        Column("origin", "string", "Origin airport", nullable=False),
-        Column("dest", "string", "Destination airport", nullable=False),
-        *stats_columns(),
-    ),
-    key=("flight_date", "origin", "dest"),
-    day_column="flight_date",
-    partition_by=("flight_month",),
-    depends_on=("flights",),
-)
+CONTRACT = daily_stats_contract("daily_route_stats", "route (origin → dest)", ("origin", "dest"))

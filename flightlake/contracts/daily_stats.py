@@ -1,6 +1,11 @@
-"""Columns shared by the daily statistics tables (one definition, two tables)."""
+"""The daily statistics tables: one definition, grouped by route or by origin airport."""
 
-from flightlake.contracts.model import Column
+from flightlake.contracts.model import Column, Contract
+
+GROUP_COLUMNS = {
+    "origin": Column("origin", "string", "Origin airport", nullable=False),
+    "dest": Column("dest", "string", "Destination airport", nullable=False),
+}
 
 _DELAY_STATS = tuple(
     Column(
@@ -39,4 +44,25 @@ def stats_columns() -> tuple[Column, ...]:
             nullable=False,
             pattern=r"^[0-9]{4}-[0-9]{2}$",
         ),
+    )
+
+
+def daily_stats_contract(name: str, per: str, group_by: tuple[str, ...]) -> Contract:
+    """Statistics per flight_date and `group_by`, from curated.flights."""
+    return Contract(
+        name=name,
+        layer="curated",
+        description=f"Per day and {per}: volume, cancellations, diversions, on-time rate and "
+        "delay mean / median / p90, from curated.flights.",
+        columns=(
+            Column(
+                "flight_date", "date", "Scheduled departure date (origin clock)", nullable=False
+            ),
+            *(GROUP_COLUMNS[g] for g in group_by),
+            *stats_columns(),
+        ),
+        key=("flight_date", *group_by),
+        day_column="flight_date",
+        partition_by=("flight_month",),
+        depends_on=("flights",),
     )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from flightlake import runs
-from flightlake.contracts import get
 from flightlake.lake import Lake
-from flightlake.processing import ledger
 from flightlake.processing.job import run_job
 from flightlake.runtime.glue_args import job_args
 
@@ -21,10 +19,11 @@ def run_entry(table: str, argv: list[str] | None = None) -> dict:
         "entry": f"glue_jobs.process_{table}",
         "tables": {},
     }
-    record["inputs"] = {table: [f.path for f in ledger.plan(lake, get(table)).new]}
     try:
         result = run_job(lake, [table], run_id)[table]
-        record.update(status="succeeded", tables={table: result.as_dict()})
+        record.update(
+            status="succeeded", tables={table: result.as_dict()}, inputs={table: result.inputs}
+        )
         record["timings"] = {"total_s": result.seconds}
     except Exception as exc:
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])

@@ -15,9 +15,11 @@ from urllib.parse import unquote
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 import flightlake
 from flightlake.contracts import Contract, get
+from flightlake.contracts.model import spark_type
 from flightlake.lake import Lake, RawFile
 from flightlake.processing import ledger
 from flightlake.processing.parsing import apply_rules, parse
@@ -49,6 +51,8 @@ class TableResult:
     partitions: list[str] = field(default_factory=list)
     samples: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Raw files this run read; the run record lists them under "inputs", not per table.
+    inputs: list[str] = field(default_factory=list, repr=False)
 
     @property
     def balanced(self) -> bool:
@@ -56,7 +60,9 @@ class TableResult:
         return self.read + self.supplemented == out
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "balanced": self.balanced}
+        out = {**asdict(self), "balanced": self.balanced}
+        del out["inputs"]
+        return out
 
 
 def transform_module(table: str):
@@ -64,29 +70,16 @@ def transform_module(table: str):
 
 
 def load_supplement(spark: SparkSession) -> DataFrame:
-    """The documented airports supplement (tiny; read on the driver so it also works when
-    the package is installed from a wheel on Glue)."""
+    """The documented airports supplement, typed by the airports contract (tiny; read on the
+    driver so it also works when the package is installed from a wheel on Glue)."""
     with SUPPLEMENT.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    schema = (
-        "faa string, name string, lat double, lon double, alt_ft int, "
-        "utc_offset_h double, dst string, tzone string, source_file string"
+    columns = [get("airports").column(name) for name in rows[0]]
+    parse = {"int": int, "double": float}
+    typed = [tuple(parse.get(c.type, str)(row[c.name]) for c in columns) for row in rows]
+    return spark.createDataFrame(
+        typed, T.StructType([T.StructField(c.name, spark_type(c.type)) for c in columns])
     )
-    typed = [
-        (
-            r["faa"],
-            r["name"],
-            float(r["lat"]),
-            float(r["lon"]),
-            int(r["alt_ft"]),
-            float(r["utc_offset_h"]),
-            r["dst"],
-            r["tzone"],
-            r["source_file"],
-        )
-        for r in rows
-    ]
-    return spark.createDataFrame(typed, schema)
 
 
 def load_references(
@@ -156,6 +149,7 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
     work = ledger.plan(lake, contract)
     if not work.new:
         return result
+    result.inputs = [f.path for f in work.new]
     result.files_read = len(work.new)
     result.files_superseded = len(work.superseded)
 

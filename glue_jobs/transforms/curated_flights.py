@@ -7,15 +7,9 @@ from collections.abc import Mapping
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from flightlake.contracts import get_curated
+from flightlake.contracts.curated_flights import PLANE_COLUMNS, WEATHER_COLUMNS
 
 REFERENCES = ("weather", "planes", "airports", "airlines")
-
-_WEATHER_COLUMNS = [
-    c.name
-    for c in get_curated("flights").columns
-    if c.name.endswith(("_f", "_pct", "_deg", "_mph", "_in", "_mb", "_mi"))
-]
 
 
 def delay_bucket(status: F.Column, arr_delay: F.Column) -> F.Column:
@@ -36,15 +30,11 @@ def transform(flights: DataFrame, refs: Mapping[str, DataFrame]) -> DataFrame:
     weather = refs["weather"].select(
         F.col("origin").alias("_w_origin"),
         F.col("observed_at_utc").alias("_w_hour"),
-        *_WEATHER_COLUMNS,
+        *WEATHER_COLUMNS,
     )
     planes = refs["planes"].select(
         F.col("tailnum").alias("_p_tailnum"),
-        "year_built",
-        "manufacturer",
-        "model",
-        "engines",
-        "seats",
+        *PLANE_COLUMNS,
     )
     airports = refs["airports"]
     origin_names = airports.select(F.col("faa").alias("_o_faa"), F.col("name").alias("origin_name"))

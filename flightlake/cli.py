@@ -39,7 +39,7 @@ def fail(message: str, code: int = 1) -> None:
 
 def one_line(exc: BaseException) -> str:
     """An exception as the single line a person needs (JobError messages are written so)."""
-    from flightlake.processing.job import JobError
+    from flightlake.errors import JobError
 
     java = getattr(exc, "java_exception", None)
     if java is not None:  # a Spark failure: its root cause says what went wrong
@@ -77,6 +77,15 @@ def land(
     console.print(table)
 
 
+def _gate_note(quality: dict) -> str:
+    if not quality:
+        return ""
+    warned = len(quality["warnings"])
+    return f" · gate: {quality['expectations']} expectations" + (
+        f", [yellow]{warned} warning(s)[/]" if warned else " passed"
+    )
+
+
 def _summary(record: dict) -> Table:
     table = Table(title=f"run {record['run_id']} — {record['status']}", box=box.SIMPLE_HEAD)
     table.add_column("table", no_wrap=True)
@@ -104,6 +113,7 @@ def run(lake: LakeOption = None) -> None:
     from flightlake import curation
     from flightlake.contracts import CONTRACTS
     from flightlake.pipeline import pending, run_processed
+    from flightlake.quality.gate import GateFailed
 
     target = Lake.at(lake)
     try:
@@ -135,10 +145,16 @@ def run(lake: LakeOption = None) -> None:
                 progress.console.print(
                     f"[green]✓[/] {table}: {result.published:,} published, "
                     f"{result.quarantined:,} quarantined in {result.seconds:.1f}s"
+                    + _gate_note(result.quality)
                 )
 
         try:
             record = run_processed(target, progress=report)
+        except GateFailed as exc:  # the summary a person needs; the report has the rest
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            for line in exc.details:
+                err.print(f"  ✗ {line}", highlight=False, markup=False, soft_wrap=True)
+            fail(f"quality report: {exc.report_uri} (flightlake quality)")
         except Exception as exc:  # one line, never a traceback; the run record has the rest
             fail(one_line(exc))
     console.print(_summary(record))
@@ -159,6 +175,16 @@ def run(lake: LakeOption = None) -> None:
     for name, t in record["tables"].items():
         for sample in t["samples"]:
             console.print(f"[yellow]quarantined[/] {name}: {sample}", highlight=False)
+    for name, q in record["quality"].items():
+        for warning in q["warnings"]:
+            console.print(f"[yellow]quality warning[/] {name}: {warning}", highlight=False)
+    if record["quality"]:
+        checked = sum(q["expectations"] for q in record["quality"].values())
+        console.print(
+            f"quality: {checked} expectations on {len(record['quality'])} tables passed the "
+            f"gate; report: {record['quality_report']}",
+            highlight=False,
+        )
     console.print(
         f"run record: {target.uri(target.run_file(record['run_id']))} "
         f"({record['timings']['total_s']:.1f}s)",
@@ -189,6 +215,56 @@ def status(lake: LakeOption = None) -> None:
     for name, (parts, rows) in curated_rows(target).items():
         table.add_row(name, str(parts), f"{rows:,}", "-", "-", "-")
     console.print(table)
+
+
+@app.command()
+def quality(
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="Run id [default: the last validated run]")
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every expectation, not only what failed")
+    ] = False,
+    lake: LakeOption = None,
+) -> None:
+    """Quality-gate results of a run: per table what was checked, what failed, and where the
+    HTML report is."""
+    from flightlake.quality import results
+
+    target = Lake.at(lake)
+    known = results.run_ids(target)
+    if not known:
+        fail("no quality results in this lake yet: run `flightlake run` first")
+    run_id = run_id or known[-1]
+    if run_id not in known:
+        fail(f"no quality results for run {run_id!r}; latest: {known[-1]}")
+    tables = results.load_run(target, run_id)
+    summary = Table(title=f"quality — run {run_id}", box=box.SIMPLE_HEAD)
+    for col in ("table", "gate", "expectations", "critical failed", "warnings", "s"):
+        summary.add_column(col, no_wrap=True)
+    for q in tables:
+        summary.add_row(
+            q.table,
+            "[green]passed[/]" if q.passed else "[bold red]FAILED[/]",
+            str(len(q.outcomes)),
+            str(len(q.critical_failures)),
+            str(len(q.warnings)),
+            f"{q.seconds:.1f}",
+        )
+    console.print(summary)
+    detail = Table(box=box.SIMPLE_HEAD)
+    for col in ("table", "expectation", "severity", "status", "found"):
+        detail.add_column(col, overflow="fold")
+    for q in tables:
+        for o in q.outcomes:
+            if o.success and not show_all:
+                continue
+            status = "passed" if o.success else ("FAILED" if o.critical else "warning")
+            found = "" if o.success else o.summary().split(": ", 1)[-1]
+            detail.add_row(q.table, o.name, o.severity, status, found)
+    if detail.row_count:
+        console.print(detail)
+    console.print(f"report: {target.uri(target.quality_report(run_id))}", highlight=False)
 
 
 @app.command()

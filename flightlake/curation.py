@@ -19,8 +19,7 @@ from pyspark.sql import functions as F
 from flightlake.contracts import CURATED, get, get_curated
 from flightlake.footers import files_under, parquet_rows
 from flightlake.lake import Lake
-from flightlake.processing.job import JobError
-from flightlake.processing.publish import stage_and_swap
+from flightlake.processing.publish import Staged, stage, swap
 from flightlake.runtime.storage import read_json, write_json
 from glue_jobs.transforms import curated_flights, daily_stats
 
@@ -32,6 +31,7 @@ SNAPSHOTS = ("planes", "airports", "airlines")
 class CurateResult:
     months: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    quality: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -104,7 +104,7 @@ def curate(spark: SparkSession, lake: Lake, run_id: str, months: list[str]) -> C
     if not months:
         return result
     versions = input_versions(lake)  # taken first: a later change is picked up next run
-    stage = f"{lake.staging_dir(run_id)}/curated"
+    stage_dir = f"{lake.staging_dir(run_id)}/curated"
     present = sorted(set(months) & _months(versions))
     for month in sorted(set(months) - set(present)):
         for contract in CURATED.values():  # its processed month is gone: so is the curated one
@@ -126,28 +126,62 @@ def curate(spark: SparkSession, lake: Lake, run_id: str, months: list[str]) -> C
     expected = parquet_rows(
         lake, [lake.processed_file("flights", ("flight_month", m)) for m in months]
     )
-    published = stage_and_swap(lake, flights_contract, enriched, f"{stage}/flights", months)
-    result.rows["flights"] = parquet_rows(lake, published)
-    if result.rows["flights"] != expected:
-        raise JobError(
-            f"curated.flights has {result.rows['flights']:,} rows for {months[0]}…"
-            f"{months[-1]} but processed.flights has {expected:,}"
-        )
-
-    curated = spark.read.schema(flights_contract.spark_schema()).parquet(
-        *[lake.uri(p) for p in published]
-    )
+    staged = {"flights": stage(lake, flights_contract, enriched, f"{stage_dir}/flights", months)}
+    # The statistics are computed from the staged flights: what they summarise is exactly
+    # what is about to be published.
+    curated = staged["flights"].frame(spark, lake)
     for contract in CURATED.values():
         if contract is flights_contract:
             continue
         by = [k for k in contract.key if k != contract.day_column]  # e.g. origin, dest
         stats = daily_stats.transform(curated, by)
-        paths = stage_and_swap(lake, contract, stats, f"{stage}/{contract.name}", months)
-        result.rows[contract.name] = parquet_rows(lake, paths)
+        staged[contract.name] = stage(lake, contract, stats, f"{stage_dir}/{contract.name}", months)
+    # Every table is validated before any is swapped in: the curated tables change together
+    # or not at all.
+    result.quality = gate_curated(spark, lake, run_id, staged, expected)
+    for name, s in staged.items():
+        result.rows[name] = parquet_rows(lake, swap(lake, s))
 
     _save_state(lake, versions, run_id)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def gate_curated(
+    spark: SparkSession, lake: Lake, run_id: str, staged: dict[str, Staged], flights: int
+) -> dict[str, dict]:
+    """Each curated table's suite on its staged months. curated.flights holds every processed
+    flight of those months; the statistics count exactly the curated flights."""
+    from flightlake.quality import expectations as ex
+    from flightlake.quality.gate import check, reference_values, require
+    from flightlake.quality.validate import Suite
+
+    qualities = []
+    for name, s in staged.items():
+        contract = s.contract
+        extra = (
+            [ex.rows_equal("rows_match_processed", flights, "processed.flights, same months")]
+            if name == "flights"
+            else [
+                ex.expectation(
+                    "flights_sum_matches",
+                    "expect_column_sum_to_be_between",
+                    f"the statistics count every curated flight ({flights:,})",
+                    column="flights",
+                    min_value=flights,
+                    max_value=flights,
+                )
+            ]
+        )
+        suite = Suite(
+            contract.qualified_name,
+            s.frame(spark, lake),
+            [*ex.from_contract(contract, reference_values(spark, lake, contract)), *extra],
+            s.describe(),
+        )
+        qualities.append(check(lake, run_id, contract.qualified_name, [suite]))
+    require(lake, run_id, qualities)
+    return {q.table: q.record(lake) for q in qualities}
 
 
 def _save_state(lake: Lake, versions: dict[str, str], run_id: str) -> None:
@@ -193,7 +227,7 @@ def run_entry(argv: list[str] | None = None) -> dict:
         record["curated"] = curate(get_spark(), lake, run_id, months).as_dict()
         record["status"] = "succeeded"
     except Exception as exc:
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        runs.record_failure(lake, record, exc)
         raise
     finally:
         record["finished_at"] = runs.now_iso()

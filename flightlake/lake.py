@@ -121,6 +121,19 @@ class Lake:
         return f"_runs/{run_id}.json"
 
     @staticmethod
+    def quality_dir(run_id: str) -> str:
+        return f"_quality/{run_id}"
+
+    @staticmethod
+    def quality_file(run_id: str, table: str) -> str:
+        """Validation results of one table (e.g. processed.flights) in one run."""
+        return f"_quality/{run_id}/{table}.json"
+
+    @staticmethod
+    def quality_report(run_id: str) -> str:
+        return f"_quality/{run_id}/report.html"
+
+    @staticmethod
     def staging_dir(run_id: str) -> str:
         return f"_staging/{run_id}"
 

@@ -37,6 +37,7 @@ def run_processed(
         "tables": {},
         "timings": {},
         "inputs": {},
+        "quality": {},
     }
     started = time.perf_counter()
     if not any(pending(lake, tables).values()) and not curation.plan(lake):
@@ -46,8 +47,10 @@ def run_processed(
         return record
     lake.storage.delete_prefix("_staging")  # leftovers of a killed run
     try:
+        from flightlake.quality.validate import preload
         from flightlake.runtime.spark import get_spark
 
+        preload()  # great-expectations imports while the JVM starts
         t0 = time.perf_counter()
         spark = get_spark()
         record["timings"]["spark_start_s"] = round(time.perf_counter() - t0, 3)
@@ -57,21 +60,26 @@ def run_processed(
             result = process_table(spark, lake, table, record["run_id"])
             record["inputs"][table] = result.inputs
             record["tables"][table] = result.as_dict()
+            if result.quality:  # validated only when the table had something new
+                record["quality"][f"processed.{table}"] = result.quality
             if progress:
                 progress(table, "done", result)
         months = curation.plan(lake)  # again: this run's processed output changes the plan
         if progress:
             progress("curated", "start", None)
         record["curated"] = curation.curate(spark, lake, record["run_id"], months).as_dict()
+        record["quality"].update(record["curated"]["quality"])
         # Views are (re)created from sql/views over the new data: a broken view fails the run.
         record["views"] = create_views(connect(lake, with_views=False))
         if progress:
             progress("curated", "done", None)
         record["status"] = "succeeded"
     except Exception as exc:
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        runs.record_failure(lake, record, exc)
         raise
     finally:
+        if lake.storage.exists(lake.quality_report(record["run_id"])):
+            record["quality_report"] = lake.uri(lake.quality_report(record["run_id"]))
         record["finished_at"] = runs.now_iso()
         record["timings"]["total_s"] = round(time.perf_counter() - started, 3)
         runs.save(lake, record)

@@ -10,7 +10,15 @@ from flightlake.contracts import (
     planes,
     weather,
 )
-from flightlake.contracts.model import Column, Contract, RawColumn, RawSource, Rule
+from flightlake.contracts.model import (
+    Check,
+    Column,
+    Contract,
+    RawColumn,
+    RawSource,
+    Reference,
+    Rule,
+)
 
 # Dependency order: reference snapshots first, then the daily tables that look them up.
 CONTRACTS: dict[str, Contract] = {
@@ -49,10 +57,12 @@ def get(name: str) -> Contract:
 __all__ = [
     "CONTRACTS",
     "CURATED",
+    "Check",
     "Column",
     "Contract",
     "RawColumn",
     "RawSource",
+    "Reference",
     "Rule",
     "get",
     "get_curated",

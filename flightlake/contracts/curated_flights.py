@@ -1,7 +1,7 @@
 """Contract: curated.flights — every flight with its weather, plane, airports and DOT flags."""
 
 from flightlake.contracts import flights, planes, weather
-from flightlake.contracts.model import Column, Contract
+from flightlake.contracts.model import Check, Column, Contract, Reference
 
 # Weather at the origin for the scheduled hour, and the plane: copied from their contracts.
 WEATHER_COLUMNS = (
@@ -81,4 +81,28 @@ CONTRACT = Contract(
     day_column="flight_date",
     partition_by=("flight_month",),
     depends_on=("flights", "weather", "planes", "airports", "airlines"),
+    references=(
+        Reference("carrier", "airlines", "carrier"),
+        Reference("origin", "airports", "faa"),
+    ),
+    checks=(
+        Check(
+            "weather_coverage",
+            "unexpected_rows_expectation",
+            {
+                "unexpected_rows_query": "SELECT avg(CASE WHEN weather_known THEN 1.0 ELSE 0.0 "
+                "END) AS weather_share FROM {batch} HAVING weather_share < 0.95"
+            },
+            "at least 95% of flights have the weather of their hour (2013 months: 96.7–100%)",
+        ),
+        Check(
+            "plane_coverage",
+            "unexpected_rows_expectation",
+            {
+                "unexpected_rows_query": "SELECT avg(CASE WHEN plane_known THEN 1.0 ELSE 0.0 "
+                "END) AS plane_share FROM {batch} HAVING plane_share < 0.75"
+            },
+            "at least 75% of flights have a registered plane (2013 months: 82.6–85.3%)",
+        ),
+    ),
 )

@@ -1,6 +1,6 @@
 """The daily statistics tables: one definition, grouped by route or by origin airport."""
 
-from flightlake.contracts.model import Column, Contract
+from flightlake.contracts.model import Check, Column, Contract, Reference
 
 GROUP_COLUMNS = {
     "origin": Column("origin", "string", "Origin airport", nullable=False),
@@ -65,4 +65,17 @@ def daily_stats_contract(name: str, per: str, group_by: tuple[str, ...]) -> Cont
         day_column="flight_date",
         partition_by=("flight_month",),
         depends_on=("flights",),
+        references=(Reference("origin", "airports", "faa"),),
+        checks=(
+            Check(
+                "counts_consistent",
+                "unexpected_rows_expectation",
+                {
+                    "unexpected_rows_query": "SELECT * FROM {batch} "
+                    "WHERE cancelled + diverted + on_time > flights"
+                },
+                "cancelled, diverted and on-time flights are distinct subsets of the flights",
+                severity="critical",
+            ),
+        ),
     )

@@ -2,10 +2,12 @@
 
 from flightlake.contracts.model import (
     LINEAGE,
+    Check,
     Column,
     Contract,
     RawColumn,
     RawSource,
+    Reference,
     Rule,
     daily_file_rules,
 )
@@ -190,5 +192,38 @@ CONTRACT = Contract(
         ),
     ),
     flags=("dest_supplemented", "tailnum_unregistered"),
-    depends_on=("airports", "planes"),
+    depends_on=("airlines", "airports", "planes"),
+    references=(
+        Reference("carrier", "airlines", "carrier"),
+        Reference("origin", "airports", "faa"),
+    ),
+    checks=(
+        Check(
+            "cancelled_share_plausible",
+            "unexpected_rows_expectation",
+            {
+                "unexpected_rows_query": "SELECT avg(CASE WHEN status = 'cancelled' THEN 1.0 "
+                "ELSE 0.0 END) AS cancelled_share FROM {batch} HAVING cancelled_share > 0.10"
+            },
+            "at most 10% of the flights are cancelled (2013 months: 0.8–5.1%)",
+        ),
+        Check(
+            "dep_delay_mean_plausible",
+            "expect_column_mean_to_be_between",
+            {"column": "dep_delay", "min_value": -5, "max_value": 45},
+            "mean departure delay between -5 and 45 minutes (2013 months: 5.4–21.7)",
+        ),
+        Check(
+            "arr_delay_quantiles_plausible",
+            "expect_column_quantile_values_to_be_between",
+            {
+                "column": "arr_delay",
+                "quantile_ranges": {
+                    "quantiles": [0.5, 0.9],
+                    "value_ranges": [[-30, 30], [0, 180]],
+                },
+            },
+            "median arrival delay within ±30 minutes, 90th percentile within 0–180",
+        ),
+    ),
 )

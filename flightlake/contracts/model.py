@@ -102,6 +102,31 @@ class Rule:
         return self.expr() if callable(self.expr) else self.expr
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A foreign key: every value of `column` is a `ref_column` of processed.`table`."""
+
+    column: str
+    table: str
+    ref_column: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """A table-level expectation the columns cannot express, checked by the quality gate.
+
+    `expectation` is a great-expectations expectation type and `kwargs` its arguments, kept
+    as plain data so that reading a contract does not import great-expectations. SQL in an
+    `unexpected_rows_expectation` names the table `{batch}`.
+    """
+
+    name: str
+    expectation: str
+    kwargs: dict
+    description: str
+    severity: Literal["critical", "warning"] = "warning"
+
+
 @cache
 def known_time_zones_sql(column: str) -> str:
     """`column` is null or an IANA zone (Python's tz database; Java's has the same names)."""
@@ -131,6 +156,10 @@ class Contract:
     # Columns that flag rows kept despite incomplete reference data; counted per run.
     flags: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = field(default=())
+    # Foreign keys into processed tables, and hand-written table checks: both become
+    # expectations of the table's quality gate.
+    references: tuple[Reference, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
@@ -141,7 +170,8 @@ class Contract:
         if self.source and (self.source.layout == "daily") != (self.day_column is not None):
             raise ValueError(f"contract {self.name}: daily sources need a day_column")
         day = (self.day_column,) if self.day_column else ()
-        for col in (*self.key, *self.partition_by, *self.flags, *day):
+        refs = tuple(r.column for r in self.references)
+        for col in (*self.key, *self.partition_by, *self.flags, *day, *refs):
             if col not in names:
                 raise ValueError(f"contract {self.name}: {col!r} is not a column")
 

@@ -2,10 +2,12 @@
 
 from flightlake.contracts.model import (
     LINEAGE,
+    Check,
     Column,
     Contract,
     RawColumn,
     RawSource,
+    Reference,
     Rule,
     daily_file_rules,
 )
@@ -78,4 +80,15 @@ CONTRACT = Contract(
     key=("origin", "observed_at_utc"),
     day_column="observation_date",
     partition_by=("observation_month",),
+    depends_on=("airports",),
+    references=(Reference("origin", "airports", "faa"),),
+    checks=(
+        Check(
+            "all_airports_report",
+            "expect_column_unique_value_count_to_be_between",
+            {"column": "origin", "min_value": 3, "max_value": 3},
+            "each of the three New York airports has observations (origin_in_airports and the "
+            "format rule say which ones)",
+        ),
+    ),
 )

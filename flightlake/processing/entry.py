@@ -22,11 +22,14 @@ def run_entry(table: str, argv: list[str] | None = None) -> dict:
     try:
         result = run_job(lake, [table], run_id)[table]
         record.update(
-            status="succeeded", tables={table: result.as_dict()}, inputs={table: result.inputs}
+            status="succeeded",
+            tables={table: result.as_dict()},
+            inputs={table: result.inputs},
+            quality={f"processed.{table}": result.quality} if result.quality else {},
         )
         record["timings"] = {"total_s": result.seconds}
     except Exception as exc:
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+        runs.record_failure(lake, record, exc)
         raise
     finally:
         record["finished_at"] = runs.now_iso()

@@ -20,19 +20,17 @@ from pyspark.sql import types as T
 import flightlake
 from flightlake.contracts import Contract, get
 from flightlake.contracts.model import spark_type
+from flightlake.errors import JobError
+from flightlake.footers import parquet_rows
 from flightlake.lake import Lake, RawFile
 from flightlake.processing import ledger
 from flightlake.processing.parsing import apply_rules, parse
-from flightlake.processing.publish import publish_days, publish_snapshot
+from flightlake.processing.publish import Staged, stage_days, stage_snapshot, swap
 from flightlake.processing.raw_reader import read_lines, split_fields
 
 FATES = ("published", "quarantined", "duplicate", "superseded")
 SAMPLE_ROWS = 5
 SUPPLEMENT = Path(flightlake.__file__).parent / "reference" / "airports_supplement.csv"
-
-
-class JobError(RuntimeError):
-    """A job cannot run; the message is one line meant for the person at the terminal."""
 
 
 @dataclass
@@ -50,8 +48,10 @@ class TableResult:
     flags: dict[str, int] = field(default_factory=dict)
     partitions: list[str] = field(default_factory=list)
     samples: list[str] = field(default_factory=list)
+    quality: dict = field(default_factory=dict)
     seconds: float = 0.0
-    # Raw files this run read; the run record lists them under "inputs", not per table.
+    # Raw files this run read and the gate's verdict: the run record lists them under
+    # "inputs" and "quality", not per table.
     inputs: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -61,7 +61,8 @@ class TableResult:
 
     def as_dict(self) -> dict:
         out = {**asdict(self), "balanced": self.balanced}
-        del out["inputs"]
+        del out["inputs"]  # the run record keeps both at run level
+        del out["quality"]
         return out
 
 
@@ -164,33 +165,42 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
     # Computed once and staged as Parquet: every later step (counts, quarantine, publish)
     # reads these files. Far cheaper than an in-memory cache of these wide rows, and it
     # keeps memory flat.
-    staged = f"{stage}/classified/{table}"
+    classified_dir = f"{stage}/classified/{table}"
     keep = [*contract.column_names, "_fate", "_errors", "_source_file", "_line", "_raw_line"]
     classify(checked, contract, work.superseded).select(*keep).write.mode("overwrite").parquet(
-        lake.uri(staged)
+        lake.uri(classified_dir)
     )
-    classified = spark.read.parquet(lake.uri(staged))
+    classified = spark.read.parquet(lake.uri(classified_dir))
     fates, result.flags, result.supplemented = _counts(classified, contract)
     result.published = fates["published"]
     result.quarantined = fates["quarantined"]
     result.duplicates = fates["duplicate"]
     result.superseded = fates["superseded"]
-    # Counted on the raw lines, independently of the fates: a transform that loses rows or
-    # multiplies them (a join on a duplicated reference key) fails here, before publishing.
+    # Counted on the raw lines, independently of the fates: the gate's rows_match_read fails
+    # a transform that loses rows or multiplies them (a join on a duplicated reference key).
     result.read = lines.count()
-    if not result.balanced:
-        raise JobError(
-            f"{table}: row accounting does not balance, nothing published: read "
-            f"{result.read:,} + supplemented {result.supplemented:,} != published "
-            f"{result.published:,} + quarantined {result.quarantined:,} + duplicates "
-            f"{result.duplicates:,} + superseded {result.superseded:,}"
-        )
     bad = quarantine_rows(classified, table)
     if result.quarantined:
         result.samples = [
             f"{r.source_file}:{r.line}: {r.rule}"
             for r in bad.orderBy("source_file", "line").limit(SAMPLE_ROWS).collect()
         ]
+    good = classified.where(F.col("_fate") == "published")
+    days = {f.covers for f in work.current} if contract.day_column else set()
+    staged = None
+    if contract.day_column:
+        staged, before = stage_days(
+            spark, lake, contract, contract.day_column, good, days, f"{stage}/{table}"
+        )
+        result.partitions = sorted({d.strftime("%Y-%m") for d in days})
+    elif work.current:
+        staged, before = stage_snapshot(lake, contract, good, f"{stage}/{table}")
+    # The gate sees exactly the staged files and the drop they came from; on a critical
+    # failure it raises and nothing below runs: no partition, quarantine file or ledger
+    # entry changes, so the next run retries the same drop.
+    result.quality = gate_processed(
+        spark, lake, contract, run_id, result, staged, classified, days
+    ).record(lake)
     _write_quarantine(
         lake,
         bad if result.quarantined else None,
@@ -199,22 +209,13 @@ def process_table(spark: SparkSession, lake: Lake, table: str, run_id: str) -> T
         f"{stage}/quarantine/{table}",
         work.new,
     )
-    good = classified.where(F.col("_fate") == "published")
-    if contract.day_column:
-        days = {f.covers for f in work.current}
-        result.replaced = publish_days(
-            spark,
-            lake,
-            contract,
-            contract.day_column,
-            good,
-            result.published,
-            days,
-            f"{stage}/{table}",
+    if staged is not None:
+        published = swap(lake, staged)
+        result.replaced = (
+            before + result.published - parquet_rows(lake, published)
+            if contract.day_column
+            else before
         )
-        result.partitions = sorted({d.strftime("%Y-%m") for d in days})
-    elif work.current:
-        result.replaced = publish_snapshot(lake, contract, good, f"{stage}/{table}")
     ledger.commit(lake, table, work.new, work.superseded, run_id)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
@@ -245,6 +246,46 @@ def _write_quarantine(
             lake.storage.publish(staged[raw.path], target)
         elif lake.storage.exists(target):
             lake.storage.delete_file(target)
+
+
+def gate_processed(
+    spark: SparkSession,
+    lake: Lake,
+    contract: Contract,
+    run_id: str,
+    result: TableResult,
+    staged: Staged | None,
+    classified: DataFrame,
+    days: set,
+):
+    """The processed table's quality gate: its suite on the staged output, and the
+    quarantine share on the drop it came from."""
+    from flightlake.quality import expectations as ex
+    from flightlake.quality.gate import check, reference_values, require
+    from flightlake.quality.settings import GateSettings
+    from flightlake.quality.validate import Suite
+
+    settings = GateSettings.from_env()
+    suites = []
+    if staged is not None:
+        output = ex.from_contract(contract, reference_values(spark, lake, contract))
+        if days:
+            output.append(ex.daily_volume(contract.day_column, days, settings))
+        suites.append(
+            Suite(contract.qualified_name, staged.frame(spark, lake), output, staged.describe())
+        )
+    # The drop: every row the transform produced, whatever its fate. Counted independently
+    # on the raw lines, so a transform that loses or multiplies rows fails here.
+    read = result.read + result.supplemented
+    drop = [
+        ex.rows_equal("rows_match_read", read, "the raw rows read (+ supplemented)"),
+        ex.quarantine_share(settings),
+    ]
+    describe = {"raw files": result.files_read, "rows read": result.read}
+    suites.append(Suite(f"{contract.qualified_name}:drop", classified, drop, describe))
+    quality = check(lake, run_id, contract.qualified_name, suites)
+    require(lake, run_id, [quality])
+    return quality
 
 
 def run_job(

@@ -1,4 +1,7 @@
-"""The row-accounting check can fail: a transform that multiplies rows publishes nothing."""
+"""The row-accounting check can fail: a transform that multiplies rows publishes nothing.
+
+The check is the gate's `rows_match_read`: rows out of the transform, whatever their fate,
+against the raw lines counted independently."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -8,7 +11,8 @@ import pytest
 from flightlake.lake import Lake
 from flightlake.landing import land
 from flightlake.processing import job
-from flightlake.processing.job import JobError, process_table
+from flightlake.processing.job import process_table
+from flightlake.quality.gate import GateFailed
 from glue_jobs.transforms import airlines
 
 
@@ -23,7 +27,8 @@ def test_fan_out_is_caught_before_publishing(spark, lake_dir, monkeypatch):
     monkeypatch.setattr(
         job, "transform_module", lambda table: SimpleNamespace(REFERENCES=(), transform=doubled)
     )
-    with pytest.raises(JobError, match="airlines: row accounting does not balance"):
+    with pytest.raises(GateFailed, match=r"processed\.airlines: rows_match_read") as caught:
         process_table(spark, lake, "airlines", "r1")
+    assert caught.value.details == ["processed.airlines: rows_match_read (critical): observed 32"]
     assert not (lake_dir / "processed" / "airlines").exists()
     assert not (lake_dir / "_state" / "ledger" / "airlines.json").exists()

@@ -1,0 +1,1 @@
+"""Data-quality gates: great-expectations suites from the contracts, checked before publish."""

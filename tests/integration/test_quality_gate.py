@@ -1,0 +1,201 @@
+"""The quality gate end to end on a small real lake (January 1–10, then an 11th day).
+
+Row rules quarantine bad rows one by one before anything is published, so a null key, a
+duplicated key or an out-of-range delay in a raw file never reaches processed (the bad-input
+tests prove that). The gate is what stops the kinds of trouble rows rules cannot see: a
+reference gap (unknown carrier), a broken or truncated drop, and a processed file changed
+behind the pipeline's back, which the curated gate must refuse to publish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from flightlake.cli import app
+from flightlake.lake import Lake
+from flightlake.landing import land
+from flightlake.pipeline import run_processed
+from flightlake.quality.gate import GateFailed
+
+pytestmark = pytest.mark.integration
+runner = CliRunner()
+JAN = "processed/flights/flight_month=2013-01/part-00000.parquet"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, spark) -> Path:
+    """Ten real days published through every gate; the 11th day landed but not yet run."""
+    root = tmp_path_factory.mktemp("gate") / "lake"
+    lake = Lake.at(str(root))
+    land(lake, date(2013, 1, 10))
+    record = run_processed(lake)
+    assert record["status"] == "succeeded"
+    assert all(q["passed"] for q in record["quality"].values())
+    assert len(record["quality"]) == 8  # 5 processed + 3 curated tables
+    land(lake, date(2013, 1, 11))
+    return root
+
+
+@pytest.fixture
+def lake_copy(base, tmp_path) -> Path:
+    root = tmp_path / "lake"
+    shutil.copytree(base, root)
+    return root
+
+
+def digest(root: Path, *parts: str) -> dict[str, str]:
+    """Bytes of every file under the given folders (or the given files)."""
+    files = [
+        p
+        for part in parts
+        for p in ([root / part] if (root / part).is_file() else sorted((root / part).rglob("*")))
+        if p.is_file()
+    ]
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def day11(root: Path) -> Path:
+    [path] = (root / "raw/flights").glob("delivered=*/flights_2013-01-11.csv")
+    return path
+
+
+def rewrite_raw(path: Path, change) -> None:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    change(frame).to_csv(path, index=False)
+
+
+def rewrite_processed(root: Path, change) -> None:
+    path = root / JAN
+    table = pq.read_table(path)
+    changed = change(table.to_pandas())
+    pq.write_table(pa.Table.from_pandas(changed, schema=table.schema, preserve_index=False), path)
+
+
+def sql_count(root: Path, table: str) -> int:
+    result = runner.invoke(
+        app, ["sql", f"SELECT count(*) AS n FROM {table}", "--lake", str(root), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    return int(result.output.strip().splitlines()[-1])
+
+
+def assert_stopped(root: Path, expectation: str, table: str, kept: tuple[str, ...]) -> None:
+    """Run: the gate stops `table` on `expectation` and nothing under `kept` changes."""
+    lake = Lake.at(str(root))
+    before = digest(root, *kept)
+    assert before
+    with pytest.raises(GateFailed) as caught:
+        run_processed(lake)
+    assert expectation in str(caught.value) and table in str(caught.value)
+    assert any(expectation in line for line in caught.value.details)
+    # nothing of the stopped table changed, and analysts still read the previous data
+    assert digest(root, *kept) == before
+    assert sql_count(root, "curated.flights") > 0
+    # the run record says why
+    record = json.loads(sorted((root / "_runs").glob("*.json"))[-1].read_text())
+    assert record["status"] == "failed"
+    assert expectation in record["error"]
+    assert not record["quality"][table]["passed"]
+    assert any(expectation in line for line in record["quality"][table]["critical_failed"])
+    # and so does `flightlake quality`
+    shown = runner.invoke(app, ["quality", "--lake", str(root)])
+    assert shown.exit_code == 0, shown.output
+    assert expectation in shown.output and "FAILED" in shown.output
+    assert (root / "_quality" / record["run_id"] / "report.html").exists()
+
+
+FLIGHTS_KEPT = ("processed/flights", "curated", "_state/ledger/flights.json")
+
+
+def test_unknown_carrier_stops_processed_flights(lake_copy):
+    def change(frame):
+        frame.loc[frame.index[:30], "carrier"] = "ZZ"
+        return frame
+
+    rewrite_raw(day11(lake_copy), change)
+    assert_stopped(lake_copy, "carrier_in_airlines", "processed.flights", FLIGHTS_KEPT)
+    failed = json.loads(
+        sorted((lake_copy / "_quality").rglob("processed.flights.json"))[-1].read_text()
+    )
+    [o] = [o for o in failed["outcomes"] if o["name"] == "carrier_in_airlines"]
+    assert o["unexpected"] == 30 and o["samples"][0] == "ZZ"
+
+
+def test_a_mostly_quarantined_drop_stops_the_table(lake_copy):
+    def change(frame):
+        frame.loc[frame.index[: int(len(frame) * 0.8)], "sched_dep_time"] = "9999"
+        return frame
+
+    rewrite_raw(day11(lake_copy), change)
+    assert_stopped(lake_copy, "quarantine_share", "processed.flights", FLIGHTS_KEPT)
+    # the bad rows are not lost: the raw file stays unread in the ledger and is retried
+    assert not (lake_copy / "quarantine/flights").exists() or not list(
+        (lake_copy / "quarantine/flights").rglob("flights_2013-01-11.parquet")
+    )
+
+
+def test_a_truncated_drop_stops_the_table(lake_copy):
+    rewrite_raw(day11(lake_copy), lambda frame: frame.head(40))
+    assert_stopped(lake_copy, "daily_volume", "processed.flights", FLIGHTS_KEPT)
+
+
+@pytest.mark.parametrize(
+    ("change", "expectation"),
+    [
+        (
+            lambda f: f.assign(flight_date=f.flight_date.where(f.index != 5, None)),
+            "flight_date_not_null",
+        ),
+        (lambda f: pd.concat([f, f.iloc[[7]]], ignore_index=True), "key_unique"),
+        (lambda f: f.assign(dep_delay=f.dep_delay.where(f.index != 9, 5000)), "dep_delay_range"),
+    ],
+    ids=["null_key", "duplicated_key", "out_of_range_delay"],
+)
+def test_a_corrupted_processed_file_stops_the_curated_rebuild(lake_copy, change, expectation):
+    for path in (lake_copy / "raw").rglob("*_2013-01-11.csv"):
+        path.unlink()
+    rewrite_processed(lake_copy, change)
+    rows = sql_count(lake_copy, "curated.flights")
+    assert_stopped(lake_copy, expectation, "curated.flights", ("curated",))
+    assert sql_count(lake_copy, "curated.flights") == rows
+
+
+def test_a_warning_publishes_and_is_reported(lake_copy):
+    # Flights of the 11th arrive without that day's weather: a tenth of January's flights
+    # have no weather, below the 95% coverage the curated check expects.
+    for path in (lake_copy / "raw/weather").rglob("weather_2013-01-11.csv"):
+        path.unlink()
+    before = sql_count(lake_copy, "curated.flights")
+    result = runner.invoke(app, ["run", "--lake", str(lake_copy)])
+    assert result.exit_code == 0, result.output
+    assert "quality warning" in result.output and "weather_coverage" in result.output
+    assert sql_count(lake_copy, "curated.flights") > before
+    record = json.loads(sorted((lake_copy / "_runs").glob("*.json"))[-1].read_text())
+    assert record["status"] == "succeeded"
+    assert any("weather_coverage" in w for w in record["quality"]["curated.flights"]["warnings"])
+    shown = runner.invoke(app, ["quality", "--lake", str(lake_copy)])
+    assert "weather_coverage" in shown.output and "warning" in shown.output
+
+
+def test_the_cli_stops_with_a_short_summary(lake_copy):
+    def change(frame):
+        frame.loc[frame.index[:3], "carrier"] = "ZZ"
+        return frame
+
+    rewrite_raw(day11(lake_copy), change)
+    result = runner.invoke(app, ["run", "--lake", str(lake_copy)])
+    assert result.exit_code == 1
+    assert "quality gate failed on processed.flights: carrier_in_airlines" in result.output
+    assert "3 of" in result.output and "ZZ" in result.output
+    assert "report.html" in result.output
+    assert "Traceback" not in result.output

@@ -42,6 +42,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/bench_processed.py
 	$(BIN)/python bench/bench_curated_sql.py
+	$(BIN)/python bench/bench_quality.py
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -50,11 +50,14 @@ def _tree_rss_mib(root: int) -> float:
     return sum(rss.get(pid, 0) for pid in tree) / 2**20
 
 
-def timed_run(lake: Path) -> tuple[float, float]:
+def timed_run(lake: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak resident memory in MiB of the CLI and its JVM, sampled at 10 Hz)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [*CLI, "run", "--lake", str(lake)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*CLI, "run", "--lake", str(lake)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     peak = 0.0
     while proc.poll() is None:

@@ -47,6 +47,13 @@ def render_table(contract: Contract) -> str:
     if rules:
         lines += ["", "Row rules (a row breaking one is quarantined under the rule's name):", ""]
         lines += [f"- `{r.name}`: {r.description}" for r in rules]
+    gate = [
+        f"- `{ref.column}_in_{ref.table}` (critical): every `{ref.column}` is a "
+        f"`{ref.ref_column}` of processed.{ref.table}"
+        for ref in contract.references
+    ] + [f"- `{c.name}` ({c.severity}): {c.description}" for c in contract.checks]
+    if gate:
+        lines += ["", "Quality gate, besides the checks derived from the columns:", ""] + gate
     return "\n".join(lines)
 
 
@@ -56,7 +63,8 @@ def render() -> str:
         "",
         "Generated from `flightlake/contracts/` by `python -m flightlake.dictionary`; do not edit.",
         "Column constraints are quarantine rules too, named `<column>_not_null`, `_format`, "
-        "`_range` and `_accepted`.",
+        "`_range` and `_accepted`. The quality gate checks the same constraints, types and key "
+        "uniqueness on every table before it is published (see docs/quality.md).",
         "",
     ]
     tables = "\n\n".join(render_table(c) for c in CONTRACTS.values())

@@ -29,7 +29,15 @@ def quarantined(root, table="flights") -> int:
     return next(s.quarantined for s in table_status(Lake.at(str(root))) if s.table == table)
 
 
-def test_a_redelivery_that_empties_the_month_replaces_it(lake_dir):
+@pytest.fixture
+def whole_files_may_be_quarantined(monkeypatch):
+    """These tests are about quarantine itself, on drops that are wholly or largely bad. The
+    gate would stop such a drop (test_quality_gate proves it); an operator who means to accept
+    one raises the share, as here."""
+    monkeypatch.setenv("FLIGHTLAKE_QUALITY_MAX_QUARANTINE_SHARE", "1")
+
+
+def test_a_redelivery_that_empties_the_month_replaces_it(lake_dir, whole_files_may_be_quarantined):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     run_processed(lake)
@@ -55,7 +63,7 @@ def test_lake_under_a_path_containing_raw(tmp_path):
     assert set(published.source_file) == {"raw/flights/delivered=2013-01-03/flights_2013-01-01.csv"}
 
 
-def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_dir):
+def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_dir, whole_files_may_be_quarantined):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     run_processed(lake)
@@ -73,7 +81,7 @@ def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_d
     assert quarantined(lake_dir) == before == 5
 
 
-def test_unknown_time_zone_quarantines_the_airport_and_its_flights(lake_dir):
+def test_unknown_time_zone_quarantines_the_airport_and_its_flights(lake_dir, whole_files_may_be_quarantined):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     snapshot = (lake_dir / "raw/airports/delivered=2013-01-01/airports.csv").read_text()

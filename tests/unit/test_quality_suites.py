@@ -178,3 +178,26 @@ def test_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("FLIGHTLAKE_QUALITY_GATE", "maybe")
     with pytest.raises(ValueError, match="on or off"):
         GateSettings.from_env()
+
+
+def test_validation_makes_no_network_call(spark, monkeypatch):
+    """Context creation and validation run with every non-loopback connection refused."""
+    import socket
+
+    from flightlake.quality import validate as module
+
+    real_connect = socket.socket.connect
+    attempts = []
+
+    def guarded(self, address):
+        inet = self.family in (socket.AF_INET, socket.AF_INET6)
+        if inet and address[0] not in ("127.0.0.1", "localhost", "::1"):
+            attempts.append(address)
+            raise OSError(f"network refused in tests: {address}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(module, "_context", None)  # built again under the guard
+    found = outcomes(spark, GOOD)
+    assert all(o.success for o in found.values())
+    assert attempts == []

@@ -53,7 +53,7 @@ def render_table(contract: Contract) -> str:
         for ref in contract.references
     ] + [f"- `{c.name}` ({c.severity}): {c.description}" for c in contract.checks]
     if gate:
-        lines += ["", "Quality gate, besides the checks derived from the columns:", ""] + gate
+        lines += ["", "Quality gate, besides the checks derived from the columns:", "", *gate]
     return "\n".join(lines)
 
 

@@ -63,7 +63,9 @@ def test_lake_under_a_path_containing_raw(tmp_path):
     assert set(published.source_file) == {"raw/flights/delivered=2013-01-03/flights_2013-01-01.csv"}
 
 
-def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_dir, whole_files_may_be_quarantined):
+def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(
+    lake_dir, whole_files_may_be_quarantined
+):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     run_processed(lake)
@@ -81,7 +83,9 @@ def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_d
     assert quarantined(lake_dir) == before == 5
 
 
-def test_unknown_time_zone_quarantines_the_airport_and_its_flights(lake_dir, whole_files_may_be_quarantined):
+def test_unknown_time_zone_quarantines_the_airport_and_its_flights(
+    lake_dir, whole_files_may_be_quarantined
+):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     snapshot = (lake_dir / "raw/airports/delivered=2013-01-01/airports.csv").read_text()

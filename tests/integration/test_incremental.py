@@ -4,12 +4,21 @@ import shutil
 from datetime import date
 
 import pyarrow.parquet as pq
+import pytest
 
 from flightlake import curation
 from flightlake.lake import Lake
 from flightlake.landing import land
 from flightlake.pipeline import run_processed
 from tests.integration.conftest import layer_digest
+
+
+@pytest.fixture(autouse=True)
+def _gate_off(monkeypatch):
+    """These tests are about incremental runs, checked against reference layers. The
+    quality gate has its own tests (test_quality_gate.py) and costs about a second per
+    table per run: too much for the many runs here."""
+    monkeypatch.setenv("FLIGHTLAKE_QUALITY_GATE", "off")
 
 
 def flights_rows(root, day=None):

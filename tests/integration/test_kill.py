@@ -7,10 +7,20 @@ import sys
 import time
 from datetime import date
 
+import pytest
+
 from flightlake.lake import Lake
 from flightlake.landing import land
 from flightlake.pipeline import run_processed
 from tests.integration.conftest import layer_digest
+
+
+@pytest.fixture(autouse=True)
+def _gate_off(monkeypatch):
+    """These tests are about convergence after a kill, checked against reference layers. The
+    quality gate has its own tests (test_quality_gate.py) and costs about a second per
+    table per run: too much for the many runs here."""
+    monkeypatch.setenv("FLIGHTLAKE_QUALITY_GATE", "off")
 
 
 def test_killed_run_rerun_converges(tmp_path):

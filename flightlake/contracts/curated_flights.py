@@ -86,22 +86,17 @@ CONTRACT = Contract(
         Reference("origin", "airports", "faa"),
     ),
     checks=(
+        # Built-in expectations with `mostly`: computed in the same pass as the column checks.
         Check(
             "weather_coverage",
-            "unexpected_rows_expectation",
-            {
-                "unexpected_rows_query": "SELECT avg(CASE WHEN weather_known THEN 1.0 ELSE 0.0 "
-                "END) AS weather_share FROM {batch} HAVING weather_share < 0.95"
-            },
+            "expect_column_values_to_be_in_set",
+            {"column": "weather_known", "value_set": [True], "mostly": 0.95},
             "at least 95% of flights have the weather of their hour (2013 months: 96.7–100%)",
         ),
         Check(
             "plane_coverage",
-            "unexpected_rows_expectation",
-            {
-                "unexpected_rows_query": "SELECT avg(CASE WHEN plane_known THEN 1.0 ELSE 0.0 "
-                "END) AS plane_share FROM {batch} HAVING plane_share < 0.75"
-            },
+            "expect_column_values_to_be_in_set",
+            {"column": "plane_known", "value_set": [True], "mostly": 0.75},
             "at least 75% of flights have a registered plane (2013 months: 82.6–85.3%)",
         ),
     ),

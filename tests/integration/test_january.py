@@ -93,3 +93,21 @@ def test_daily_airport_stats_match_the_source(january, source_january):
         assert (merged[f"{col}_src"] == merged[col]).all(), col
     for col in ("median_arr_delay", "p90_dep_delay"):
         assert (merged[f"{col}_src"] - merged[col]).abs().max() < 1e-9, col
+
+
+def test_every_table_passes_its_quality_gate(january):
+    _, record = january
+    assert record["status"] == "succeeded"
+    assert sorted(record["quality"]) == [
+        "curated.daily_airport_stats",
+        "curated.daily_route_stats",
+        "curated.flights",
+        "processed.airlines",
+        "processed.airports",
+        "processed.flights",
+        "processed.planes",
+        "processed.weather",
+    ]
+    for table, quality in record["quality"].items():
+        assert quality["passed"] and quality["expectations"] > 10, table
+        assert quality["critical_failed"] == [], table

@@ -280,6 +280,7 @@ def gate_processed(
     drop = [
         ex.rows_equal("rows_match_read", read, "the raw rows read (+ supplemented)"),
         ex.quarantine_share(settings),
+        ex.every_file_has_rows(result.inputs),
     ]
     describe = {"raw files": result.files_read, "rows read": result.read}
     suites.append(Suite(f"{contract.qualified_name}:drop", classified, drop, describe))

@@ -143,24 +143,36 @@ def rows_equal(name: str, expected: int, what: str) -> object:
 
 def daily_volume(day_column: str, days: Iterable[date], settings: GateSettings) -> object:
     """No delivered day is truncated: each has at least `min_day_share` of the median day of
-    the validated months (a day with no rows at all counts as 0)."""
-    listed = ", ".join(f"(DATE'{d.isoformat()}')" for d in sorted(days))
+    the validated months. (A delivered file with no rows at all is `every_file_has_rows`.)"""
+    listed = ", ".join(f"DATE'{d.isoformat()}'" for d in sorted(days))
     share = settings.min_day_share
+    # One aggregate and one window, no join: measured 2 Spark jobs against 14 for a
+    # VALUES-list join, on a full year of weather.
     return expectation(
         "daily_volume",
         "unexpected_rows_expectation",
         f"every delivered day has at least {share:.0%} of the rows of the median day "
         f"(checked once the months hold {settings.min_days_for_volume}+ days)",
         unexpected_rows_query=(
-            f"WITH counted AS (SELECT `{day_column}` AS day, count(*) AS n FROM {{batch}} "
-            f"GROUP BY `{day_column}`), "
-            "usual AS (SELECT percentile(n, 0.5) AS median_rows, count(*) AS days FROM counted) "
-            "SELECT d.day, coalesce(c.n, 0) AS rows, u.median_rows "
-            f"FROM (VALUES {listed}) AS d(day) "
-            "LEFT JOIN counted c ON c.day = d.day CROSS JOIN usual u "
-            f"WHERE u.days >= {int(settings.min_days_for_volume)} "
-            f"AND coalesce(c.n, 0) < {share} * u.median_rows"
+            "SELECT day, n AS rows, median_rows FROM ("
+            "SELECT day, n, percentile(n, 0.5) OVER () AS median_rows, count(*) OVER () AS days "
+            f"FROM (SELECT `{day_column}` AS day, count(*) AS n FROM {{batch}} "
+            f"GROUP BY `{day_column}`) counted) "
+            f"WHERE days >= {int(settings.min_days_for_volume)} AND day IN ({listed}) "
+            f"AND n < {share} * median_rows"
         ),
+    )
+
+
+def every_file_has_rows(files: Iterable[str]) -> object:
+    """On the classified rows of a drop: every raw file read produced rows (an empty or
+    header-only delivery would otherwise replace its day by nothing)."""
+    return expectation(
+        "every_file_has_rows",
+        "expect_column_distinct_values_to_contain_set",
+        "every raw file of the drop has at least one row",
+        column="_source_file",
+        value_set=sorted(files),
     )
 
 

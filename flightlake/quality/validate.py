@@ -117,7 +117,8 @@ def _outcome(suite: str, result, detailed: bool) -> Outcome:
         error=error,
     )
     if detailed:
-        outcome.unexpected = body.get("unexpected_count")
+        # missing_count: expected values absent from a column (e.g. a raw file with no rows)
+        outcome.unexpected = body.get("unexpected_count", body.get("missing_count"))
         outcome.rows = body.get("element_count")
         observed = body.get("observed_value")
         outcome.observed = observed if isinstance(observed, int | float | str) else None

@@ -133,18 +133,15 @@ def _days(n: int, rows: int, start: date = D) -> list[tuple]:
     ]
 
 
-def test_daily_volume_fails_a_truncated_or_empty_delivered_day(spark):
+def test_daily_volume_fails_a_truncated_delivered_day(spark):
     settings = GateSettings()
     history = _days(8, 10)
     truncated = [(D + timedelta(days=8), "AA", 1, 0, "departed")]
-    day9, day10 = D + timedelta(days=8), D + timedelta(days=9)
+    day9 = D + timedelta(days=8)
     found = outcomes(spark, history + truncated, extra=[ex.daily_volume("day", {day9}, settings)])
     o = found["daily_volume"]
     assert not o.success and o.critical
     assert o.unexpected == 1 and "2013-01-09" in o.samples[0] and "rows=1" in o.samples[0]
-    # a delivered day with no rows at all is truncated too
-    found = outcomes(spark, history, extra=[ex.daily_volume("day", {day10}, settings)])
-    assert not found["daily_volume"].success
     # a full day passes
     found = outcomes(spark, _days(9, 10), extra=[ex.daily_volume("day", {day9}, settings)])
     assert found["daily_volume"].success
@@ -164,6 +161,17 @@ def test_quarantine_share_names_the_mostly_bad_file(spark):
     [o] = validate(Suite("t:drop", frame, [ex.quarantine_share(GateSettings())], {}))
     assert not o.success and o.critical and o.unexpected == 1
     assert "raw/b.csv" in o.samples[0] and "quarantined=8" in o.samples[0]
+
+
+def test_an_empty_raw_file_is_named(spark):
+    rows = [("raw/a.csv", 1, "published"), ("raw/a.csv", 2, "published")]
+    frame = spark.createDataFrame(rows, "_source_file string, _line int, _fate string")
+    check = ex.every_file_has_rows(["raw/a.csv", "raw/empty.csv"])
+    [o] = validate(Suite("t:drop", frame, [check], {}))
+    assert not o.success and o.critical
+    assert o.unexpected == 1  # one expected file has no rows
+    [o] = validate(Suite("t:drop", frame, [ex.every_file_has_rows(["raw/a.csv"])], {}))
+    assert o.success
 
 
 def test_settings_from_the_environment(monkeypatch):

@@ -29,15 +29,15 @@ def quarantined(root, table="flights") -> int:
     return next(s.quarantined for s in table_status(Lake.at(str(root))) if s.table == table)
 
 
-@pytest.fixture
-def whole_files_may_be_quarantined(monkeypatch):
-    """These tests are about quarantine itself, on drops that are wholly or largely bad. The
-    gate would stop such a drop (test_quality_gate proves it); an operator who means to accept
-    one raises the share, as here."""
-    monkeypatch.setenv("FLIGHTLAKE_QUALITY_MAX_QUARANTINE_SHARE", "1")
+@pytest.fixture(autouse=True)
+def _gate_off(monkeypatch):
+    """These tests are about row-level handling of bad input: quarantine, one-line errors,
+    convergence. Several quarantine whole files on purpose, which the gate would stop; the gate
+    has its own tests (test_quality_gate.py), a mostly quarantined drop among them."""
+    monkeypatch.setenv("FLIGHTLAKE_QUALITY_GATE", "off")
 
 
-def test_a_redelivery_that_empties_the_month_replaces_it(lake_dir, whole_files_may_be_quarantined):
+def test_a_redelivery_that_empties_the_month_replaces_it(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     run_processed(lake)
@@ -63,9 +63,7 @@ def test_lake_under_a_path_containing_raw(tmp_path):
     assert set(published.source_file) == {"raw/flights/delivered=2013-01-03/flights_2013-01-01.csv"}
 
 
-def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(
-    lake_dir, whole_files_may_be_quarantined
-):
+def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     run_processed(lake)
@@ -83,9 +81,7 @@ def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(
     assert quarantined(lake_dir) == before == 5
 
 
-def test_unknown_time_zone_quarantines_the_airport_and_its_flights(
-    lake_dir, whole_files_may_be_quarantined
-):
+def test_unknown_time_zone_quarantines_the_airport_and_its_flights(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     snapshot = (lake_dir / "raw/airports/delivered=2013-01-01/airports.csv").read_text()
@@ -113,8 +109,6 @@ def test_undated_daily_file_is_named_in_the_error(lake_dir):
 
 
 def test_crash_after_publishing_before_the_ledger_converges(tmp_path, monkeypatch):
-    # About convergence against a reference lake; the gate has its own tests.
-    monkeypatch.setenv("FLIGHTLAKE_QUALITY_GATE", "off")
     reference = Lake.at(str(tmp_path / "reference"))
     land(reference, date(2013, 1, 2))
     run_processed(reference)

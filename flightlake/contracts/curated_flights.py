@@ -1,7 +1,7 @@
 """Contract: curated.flights — every flight with its weather, plane, airports and DOT flags."""
 
 from flightlake.contracts import flights, planes, weather
-from flightlake.contracts.model import Check, Column, Contract, Reference
+from flightlake.contracts.model import Check, Column, Contract
 
 # Weather at the origin for the scheduled hour, and the plane: copied from their contracts.
 WEATHER_COLUMNS = (
@@ -81,10 +81,8 @@ CONTRACT = Contract(
     day_column="flight_date",
     partition_by=("flight_month",),
     depends_on=("flights", "weather", "planes", "airports", "airlines"),
-    references=(
-        Reference("carrier", "airlines", "carrier"),
-        Reference("origin", "airports", "faa"),
-    ),
+    # Its carrier and origin come from processed.flights: the same foreign keys.
+    references=flights.CONTRACT.references,
     checks=(
         # Built-in expectations with `mostly`: computed in the same pass as the column checks.
         Check(

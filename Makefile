@@ -30,6 +30,9 @@ java: $(STAMP)
 run: setup
 	$(BIN)/flightlake land --lake $(LAKE)
 	$(BIN)/flightlake run --lake $(LAKE)
+	$(BIN)/flightlake export --lake $(LAKE) --score-from 2013-12-01 --score-to 2013-12-31
+	$(BIN)/flightlake train --lake $(LAKE)
+	$(BIN)/flightlake score --lake $(LAKE) --from 2013-12-01 --to 2013-12-31
 	$(BIN)/flightlake status --lake $(LAKE)
 	$(BIN)/flightlake sql --lake $(LAKE) --file sql/queries/carrier_league_table.sql
 

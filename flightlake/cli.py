@@ -412,6 +412,193 @@ def catalog(
     console.print(table)
 
 
+BackendOption = Annotated[
+    str, typer.Option(help="local (subprocess, lake registry) or sagemaker (AWS jobs)")
+]
+ProfileOption = Annotated[str | None, typer.Option(help="AWS named profile (sagemaker)")]
+RoleOption = Annotated[
+    str | None,
+    typer.Option(envvar="FLIGHTLAKE_SAGEMAKER_ROLE", help="SageMaker execution role ARN"),
+]
+
+
+def _backend(backend: str, target: Lake, profile: str | None, role: str | None, spot: bool):
+    """The launcher and registry of a back end; SageMaker's from the AWS profile."""
+    from flightlake import modeling
+
+    if backend not in modeling.BACKENDS:
+        fail(f"--backend must be one of {', '.join(modeling.BACKENDS)}")
+    if backend == "local":
+        return (
+            modeling.launcher_for("local", echo=lambda line: console.print(f"  [dim]{line}[/]")),
+            modeling.registry_for("local", target),
+        )
+    if not role:
+        fail("--backend sagemaker needs --role (or FLIGHTLAKE_SAGEMAKER_ROLE)")
+    if not target.root.startswith("s3://"):
+        fail("--backend sagemaker reads and writes S3: give --lake s3://bucket/prefix")
+    import boto3
+
+    session = boto3.Session(profile_name=profile)
+    return (
+        # Waits for each job: the registry needs the metrics, scoring needs the output.
+        modeling.launcher_for(
+            "sagemaker",
+            echo=None,
+            role_arn=role,
+            boto_session=session,
+            spot=spot,
+            code_uri=target.uri("_ml/code"),
+            wait=True,
+        ),
+        modeling.registry_for("sagemaker", target, group="delay-risk", boto_session=session),
+    )
+
+
+def _days(first: str | None, last: str | None) -> list[date]:
+    from features.export import day_range
+
+    try:
+        return day_range(first, last)
+    except ValueError as exc:
+        fail(f"--from/--to: {exc}")
+        raise
+
+
+@app.command("export")
+def export_features(
+    lake: LakeOption = None,
+    split_config: Annotated[
+        str | None, typer.Option(help="Split config (TOML) [default: features/splits.toml]")
+    ] = None,
+    score_from: Annotated[
+        str | None, typer.Option(help="Also export scoring sets from this day (YYYY-MM-DD)")
+    ] = None,
+    score_to: Annotated[str | None, typer.Option(help="… through this day")] = None,
+) -> None:
+    """Export the delay-risk features: train / validation / test CSVs, scoring sets, manifest."""
+    from features.export import export
+    from features.split import SplitConfig
+    from flightlake.runtime.spark import get_spark
+
+    target = Lake.at(lake)
+    try:
+        config = SplitConfig.load(split_config)
+    except ValueError as exc:
+        fail(str(exc))
+    days = _days(score_from, score_to)
+    with console.status("exporting features"):
+        manifest = export(get_spark(), target, config, days)
+    table = Table("split", "dates", "rows", "not on time", box=box.SIMPLE_HEAD,
+                  title=f"export {manifest['export_id']}")
+    for name, split in manifest["splits"].items():
+        table.add_row(name, f"{split['from']} … {split['to']}", f"{split['rows']:,}",
+                      f"{split['positive_rate']:.1%}")
+    if manifest["scoring"]:
+        scored = manifest["scoring"]
+        table.add_row("scoring", f"{min(scored)} … {max(scored)} ({len(scored)} days)",
+                      f"{sum(scored.values()):,}", "—")
+    console.print(table)
+    console.print(f"{len(manifest['features'])} features in {manifest['seconds']:.1f}s → "
+                  f"{target.uri(target.export_dir(manifest['export_id']))}")
+
+
+@app.command("train")
+def train_model(
+    lake: LakeOption = None,
+    export_id: Annotated[str | None, typer.Option("--export", help="Export id [default: newest]")]
+    = None,
+    backend: BackendOption = "local",
+    profile: ProfileOption = None,
+    role: RoleOption = None,
+    spot: Annotated[bool, typer.Option("--spot", help="Managed spot training (sagemaker)")] = False,
+    hyperparameter: Annotated[
+        list[str] | None, typer.Option("--hp", help="A hyperparameter, name=value (repeatable)")
+    ] = None,
+) -> None:
+    """Train the delay-risk model on a feature export and register it."""
+    from flightlake import modeling
+
+    target = Lake.at(lake)
+    hps = {}
+    for item in hyperparameter or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            fail(f"--hp {item!r}: use name=value")
+        hps[name] = value
+    launcher, registry = _backend(backend, target, profile, role, spot)
+    record = modeling.train(target, launcher, registry, export_id, hps, spot=spot)
+    m = record["metrics"]
+    console.print(
+        f"[bold]{record['model_version']}[/] {record['approval']['status']}: "
+        f"{record['approval']['reason']}"
+    )
+    if m:
+        console.print(
+            f"validation AUC {m.get('validation_auc', float('nan')):.4f} · "
+            f"test AUC {m.get('test_auc', float('nan')):.4f} · "
+            f"test precision@top decile {m.get('test_precision_at_decile', float('nan')):.3f} · "
+            f"{record['seconds']:.1f}s"
+        )
+
+
+@app.command("score")
+def score_flights(
+    lake: LakeOption = None,
+    first: Annotated[str, typer.Option("--from", help="First flight date to score")] = "",
+    last: Annotated[str | None, typer.Option("--to", help="Last date [default: --from]")] = None,
+    backend: BackendOption = "local",
+    profile: ProfileOption = None,
+    role: RoleOption = None,
+) -> None:
+    """Score the flights of a day (or a range) with the latest approved model; the scores go
+    to curated.predictions and a drift report to the lake."""
+    from flightlake import modeling
+
+    if not first:
+        fail("--from YYYY-MM-DD is required")
+    target = Lake.at(lake)
+    days = _days(first, last)
+    launcher, registry = _backend(backend, target, profile, role, False)
+    with console.status(f"scoring {len(days)} day(s)"):
+        record = modeling.score(target, launcher, registry, days)
+    _score_summary(record)
+
+
+def _score_summary(record: dict) -> None:
+    metrics = record["model_metrics"]
+    console.print(
+        f"[bold]{record['model_version']}[/] (test AUC {metrics.get('test_auc', float('nan')):.4f})"
+        f" scored {record['rows_scored']:,} flights on {len(record['days'])} day(s) "
+        f"in {record['seconds']:.1f}s → curated.predictions"
+    )
+    table = Table("feature", "PSI", "drift", box=box.SIMPLE_HEAD, title="worst drifting features")
+    for row in record["worst_drift"]:
+        style = {"significant": "red", "moderate": "yellow"}.get(row["level"])
+        level = f"[{style}]{row['level']}[/]" if style else row["level"]
+        table.add_row(row["feature"], f"{row['psi']:.3f}", level)
+    console.print(table)
+    console.print(f"drift report: {record['drift_report']}")
+
+
+@app.command("models")
+def models(lake: LakeOption = None) -> None:
+    """The local model registry: every version, its metrics and approval."""
+    from training.registry.local import LocalRegistry
+
+    versions = LocalRegistry(Lake.at(lake)).versions()
+    if not versions:
+        console.print("no model yet: run `flightlake train`")
+        return
+    table = Table("version", "status", "validation AUC", "test AUC", "export", "created",
+                  box=box.SIMPLE_HEAD, title="delay-risk models")
+    for v in versions:
+        table.add_row(v.label, v.status, f"{v.metrics.get('validation_auc', float('nan')):.4f}",
+                      f"{v.metrics.get('test_auc', float('nan')):.4f}", v.lineage["export_id"],
+                      v.created_at)
+    console.print(table)
+
+
 def main() -> None:
     """Console entry point: whatever escapes a command is one line on stderr, exit 1."""
     try:

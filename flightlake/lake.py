@@ -8,6 +8,13 @@ _state/ledger/<table>.json                         raw files already processed
 _state/curated.json                                processed files curated was built from
 _runs/<run_id>.json                                one record per run
 _staging/<run_id>/...                              scratch, removed after each run
+features/<export_id>/{train,validation,test}/part-00000.csv   SageMaker XGBoost CSV, label first
+features/<export_id>/scoring/flight_date=<D>/part-00000.csv   flight id first, no label
+features/<export_id>/manifest.json                 feature order, vocabularies, counts, lineage
+_ml/jobs/<job>/                                    a local training job's /opt/ml-shaped folder
+_ml/registry/<group>/v<NNNN>.json                  model versions, metrics, approval status
+_ml/transform/<scoring_run>/flight_date=<D>/*.out  batch-transform output, one per input file
+_ml/drift/<scoring_run>.json                       PSI per feature, scoring vs training set
 """
 
 from __future__ import annotations
@@ -136,6 +143,38 @@ class Lake:
     @staticmethod
     def staging_dir(run_id: str) -> str:
         return f"_staging/{run_id}"
+
+    @staticmethod
+    def export_dir(export_id: str) -> str:
+        return f"features/{export_id}"
+
+    @staticmethod
+    def export_manifest(export_id: str) -> str:
+        return f"features/{export_id}/manifest.json"
+
+    @staticmethod
+    def export_split_dir(export_id: str, split: str) -> str:
+        return f"features/{export_id}/{split}"
+
+    @staticmethod
+    def scoring_dir(export_id: str, day: date) -> str:
+        return f"features/{export_id}/scoring/flight_date={day.isoformat()}"
+
+    @staticmethod
+    def training_job_dir(job_name: str) -> str:
+        return f"_ml/jobs/{job_name}"
+
+    @staticmethod
+    def registry_dir(group: str) -> str:
+        return f"_ml/registry/{group}"
+
+    @staticmethod
+    def transform_dir(scoring_run: str) -> str:
+        return f"_ml/transform/{scoring_run}"
+
+    @staticmethod
+    def drift_file(scoring_run: str) -> str:
+        return f"_ml/drift/{scoring_run}.json"
 
     def raw_files(self, source: str) -> list[RawFile]:
         return [

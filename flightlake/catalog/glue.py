@@ -48,13 +48,15 @@ def projection(contract: Contract, location: str, first_month: str = FIRST_MONTH
     if not contract.partition_by:
         return {}
     (column,) = contract.partition_by
+    # Month partitions (flight_month) or day partitions (scoring_date of predictions).
+    daily = column.endswith("_date")
     return {
         "projection.enabled": "true",
         f"projection.{column}.type": "date",
-        f"projection.{column}.format": "yyyy-MM",
-        f"projection.{column}.range": f"{first_month},NOW",
+        f"projection.{column}.format": "yyyy-MM-dd" if daily else "yyyy-MM",
+        f"projection.{column}.range": f"{first_month}-01,NOW" if daily else f"{first_month},NOW",
         f"projection.{column}.interval": "1",
-        f"projection.{column}.interval.unit": "MONTHS",
+        f"projection.{column}.interval.unit": "DAYS" if daily else "MONTHS",
         "storage.location.template": f"{location}/{column}=${{{column}}}",
     }
 

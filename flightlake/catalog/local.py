@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from flightlake.contracts import CONTRACTS, CURATED, Contract
+from flightlake.contracts import CONTRACTS, CURATED, PREDICTIONS, Contract
 from flightlake.footers import files_under
 from flightlake.lake import Lake
 
@@ -39,7 +39,7 @@ def view_files() -> list[Path]:
 
 
 def all_contracts() -> list[Contract]:
-    return [*CONTRACTS.values(), *CURATED.values()]
+    return [*CONTRACTS.values(), *CURATED.values(), PREDICTIONS]
 
 
 def _quote(text: str) -> str:

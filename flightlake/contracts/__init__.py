@@ -8,6 +8,7 @@ from flightlake.contracts import (
     daily_route_stats,
     flights,
     planes,
+    predictions,
     weather,
 )
 from flightlake.contracts.model import (
@@ -40,6 +41,10 @@ CURATED: dict[str, Contract] = {
 }
 
 
+# Written by batch scoring (`flightlake score`), not by the curated build.
+PREDICTIONS: Contract = predictions.CONTRACT
+
+
 def get_curated(name: str) -> Contract:
     try:
         return CURATED[name]
@@ -57,6 +62,7 @@ def get(name: str) -> Contract:
 __all__ = [
     "CONTRACTS",
     "CURATED",
+    "PREDICTIONS",
     "Check",
     "Column",
     "Contract",

@@ -17,7 +17,7 @@ def glue(aws):
 def test_register_creates_databases_and_tables_then_changes_nothing(glue):
     first = plan_and_apply(glue, LAKE, prefix="flightlake_dev_", apply=True)
     kinds = [a.kind for a in first]
-    assert kinds.count("create-database") == 2 and kinds.count("create") == 8
+    assert kinds.count("create-database") == 2 and kinds.count("create") == 9
     dbs = {d["Name"] for d in glue.get_databases()["DatabaseList"]}
     assert dbs == {"flightlake_dev_processed", "flightlake_dev_curated"}
 
@@ -69,3 +69,13 @@ def test_hive_columns_follow_the_contract_order():
     assert [c["Name"] for c in columns] == [
         c.name for c in get("weather").columns if c.name != "observation_month"
     ]
+
+
+def test_predictions_project_days():
+    from flightlake.catalog.glue import projection
+    from flightlake.contracts import PREDICTIONS
+
+    params = projection(PREDICTIONS, "s3://lake/curated/predictions")
+    assert params["projection.scoring_date.format"] == "yyyy-MM-dd"
+    assert params["projection.scoring_date.interval.unit"] == "DAYS"
+    assert params["projection.scoring_date.range"] == "2013-01-01,NOW"

@@ -1,0 +1,1 @@
+"""Feature definitions and the feature-export job of the delay-risk model."""

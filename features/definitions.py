@@ -1,0 +1,109 @@
+"""Every feature of the delay-risk model, in export order: the one place they are defined.
+
+A flight is scored the evening before it departs, so a feature may use only what is known
+then:
+- its schedule (known weeks ahead), holidays, the plane assigned to it;
+- the weather at its origin around its scheduled hour. The lake holds observed weather, not
+  forecasts: observed weather stands in for the forecast the evening before. That flatters the
+  model on days the forecast was wrong; a production model would read a forecast feed here.
+  The window stays inside the flight's own local day, so no later day's data leaks in.
+- history: on-time rates and volumes over the previous N days, **strictly before** the flight's
+  date (the evening before, today's outcomes are not all in).
+
+The label follows the US DOT: not on time = arrived 15+ minutes late, cancelled or diverted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LABEL = "late"  # 1 = not on time (DOT), 0 = on time
+ID = "flight_id"
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    group: str  # schedule | holiday | plane | weather | history
+    kind: str  # numeric | categorical (integer code from the training vocabulary)
+    description: str
+
+
+# History keys: the columns a rolling window is grouped by.
+HISTORY_KEYS: dict[str, tuple[str, ...]] = {
+    "carrier": ("carrier",),
+    "origin": ("origin",),
+    "route": ("origin", "dest"),
+    "origin_hour": ("origin", "sched_dep_hour"),
+    "tail": ("tailnum",),
+}
+HISTORY_WINDOWS = (1, 7, 28)  # days before the flight's date
+
+# Weather around the scheduled hour: hours either side, inside the same local day.
+WEATHER_WINDOW_HOURS = 3
+
+CATEGORICAL = ("carrier", "origin", "dest")
+
+_BASE = (
+    Feature("month", "schedule", "numeric", "Month of the flight date (1-12)"),
+    Feature("day_of_week", "schedule", "numeric", "1 = Sunday … 7 = Saturday"),
+    Feature("sched_dep_hour", "schedule", "numeric", "Scheduled departure hour, origin clock"),
+    Feature("sched_dep_minute_of_day", "schedule", "numeric", "Scheduled departure, minutes"),
+    Feature("sched_arr_hour", "schedule", "numeric", "Scheduled arrival hour, destination clock"),
+    Feature("carrier", "schedule", "categorical", "Airline"),
+    Feature("origin", "schedule", "categorical", "Origin airport"),
+    Feature("dest", "schedule", "categorical", "Destination airport"),
+    Feature("distance", "schedule", "numeric", "Great-circle distance, miles"),
+    Feature("is_holiday", "holiday", "numeric", "1 on a US federal holiday"),
+    Feature(
+        "days_to_holiday", "holiday", "numeric", "Days to the nearest US federal holiday (≤ 30)"
+    ),
+    Feature("plane_age_years", "plane", "numeric", "Flight year minus build year"),
+    Feature("seats", "plane", "numeric", "Seats of the plane"),
+    Feature("engines", "plane", "numeric", "Engines of the plane"),
+    Feature("plane_known", "plane", "numeric", "1 when the tail number is in the registry"),
+    Feature("temp_f", "weather", "numeric", "Temperature at the origin, scheduled hour"),
+    Feature("dewpoint_f", "weather", "numeric", "Dew point at the origin, scheduled hour"),
+    Feature("humidity_pct", "weather", "numeric", "Relative humidity, scheduled hour"),
+    Feature("wind_speed_mph", "weather", "numeric", "Wind speed, scheduled hour"),
+    Feature("wind_gust_mph", "weather", "numeric", "Wind gust, scheduled hour"),
+    Feature("precip_in", "weather", "numeric", "Precipitation, scheduled hour"),
+    Feature("pressure_mb", "weather", "numeric", "Sea-level pressure, scheduled hour"),
+    Feature("visibility_mi", "weather", "numeric", "Visibility, scheduled hour"),
+    Feature("precip_window_in", "weather", "numeric", "Precipitation summed over ±3 h"),
+    Feature("visibility_window_min_mi", "weather", "numeric", "Lowest visibility over ±3 h"),
+    Feature("wind_window_max_mph", "weather", "numeric", "Highest wind speed over ±3 h"),
+    Feature("precip_day_in", "weather", "numeric", "Precipitation summed over the local day"),
+    Feature("visibility_day_min_mi", "weather", "numeric", "Lowest visibility of the local day"),
+)
+
+
+def history_feature_names(key: str, days: int) -> tuple[str, str]:
+    return f"{key}_flights_{days}d", f"{key}_late_rate_{days}d"
+
+
+def _history() -> tuple[Feature, ...]:
+    out = []
+    for key, columns in HISTORY_KEYS.items():
+        by = " × ".join(columns)
+        for days in HISTORY_WINDOWS:
+            volume, rate = history_feature_names(key, days)
+            span = "the day before" if days == 1 else f"the {days} days before"
+            out.append(Feature(volume, "history", "numeric", f"Flights per {by}, {span}"))
+            out.append(
+                Feature(rate, "history", "numeric", f"Not-on-time share per {by}, {span}")
+            )
+    return tuple(out)
+
+
+FEATURES: tuple[Feature, ...] = (*_BASE, *_history())
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+
+def names(groups: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Feature names of the given groups (all by default), minus excluded groups."""
+    return [
+        f.name
+        for f in FEATURES
+        if (groups is None or f.group in groups) and f.group not in exclude
+    ]

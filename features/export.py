@@ -1,0 +1,237 @@
+"""The feature-export job: curated.flights → training / validation / test sets and scoring sets
+in SageMaker's XGBoost CSV format, plus a manifest.
+
+features/<export_id>/train/part-00000.csv       label, features… (no header)
+features/<export_id>/scoring/flight_date=D/…    flight id, features… (no header, no label)
+features/<export_id>/manifest.json              written last: an export without it is unfinished
+
+Entry points: `flightlake export` locally, glue_jobs/export_features.py on Glue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from features import build, vocabulary
+from features.definitions import FEATURE_NAMES, FEATURES, ID, LABEL
+from features.split import SPLITS, SplitConfig
+from flightlake import runs
+from flightlake.contracts import get_curated
+from flightlake.errors import JobError
+from flightlake.lake import Lake
+from flightlake.runtime.storage import read_json, write_json
+
+CSV_FILE = "part-00000.csv"
+MANIFEST_VERSION = 1
+
+
+def new_export_id() -> str:
+    return "export-" + runs.new_run_id()
+
+
+def _curated_flights(spark: SparkSession, lake: Lake) -> DataFrame:
+    contract = get_curated("flights")
+    path = lake.table_dir("curated", "flights")
+    if not lake.storage.list_files(path):
+        raise JobError(f"{lake.uri(path)}: curated.flights is empty; run `flightlake run` first")
+    return spark.read.schema(contract.spark_schema()).parquet(lake.uri(path))
+
+
+def _features(spark: SparkSession, lake: Lake, extra_days: Iterable[date] = ()) -> DataFrame:
+    flights = _curated_flights(spark, lake)
+    span = flights.agg(F.min("flight_date"), F.max("flight_date")).first()
+    years = [d.year for d in (*span, *extra_days) if d is not None]
+    return build.transform(flights, build.federal_holidays(min(years), max(years)))
+
+
+def _write_csv_parts(
+    lake: Lake, df: DataFrame, column: str, columns: list[str], stage: str
+) -> dict[str, str]:
+    """`columns` of `df` as one CSV file per value of `column`, in one Spark job. Rows are
+    in flight-id order, so an export is byte-for-byte reproducible: sorting by the partition
+    column first is what the writer needs, so it keeps this order. Returns value → file."""
+    (
+        df.repartition(column)
+        .sortWithinPartitions(column, ID)
+        .select(column, *columns)
+        .write.mode("overwrite")
+        .option("header", False)
+        .partitionBy(column)
+        .csv(lake.uri(stage))
+    )
+    staged: dict[str, str] = {}
+    for f in lake.storage.list_files(stage):
+        if not f.path.endswith(".csv"):
+            continue
+        value = f.path.split("/")[-2].split("=", 1)[1]
+        if value in staged:
+            raise JobError(f"{lake.uri(stage)}: more than one CSV part for {column}={value}")
+        staged[value] = f.path
+    return staged
+
+
+def _write_scoring(lake: Lake, encoded: DataFrame, export_id: str, days: list[date]) -> dict:
+    if not days:
+        return {}
+    rows = encoded.where(F.col("flight_date").isin(days)).withColumn(
+        "scoring_day", F.date_format("flight_date", "yyyy-MM-dd")
+    )
+    stage = f"{lake.staging_dir(export_id)}/scoring"
+    staged = _write_csv_parts(lake, rows, "scoring_day", [ID, *FEATURE_NAMES], stage)
+    absent = [d.isoformat() for d in days if d.isoformat() not in staged]
+    if absent:
+        raise JobError(f"scoring set {absent[0]}: curated.flights has no flight that day")
+    out = {}
+    for day in days:
+        path = staged[day.isoformat()]
+        out[day.isoformat()] = len(lake.storage.read_bytes(path).splitlines())
+        lake.storage.publish(path, f"{lake.scoring_dir(export_id, day)}/{CSV_FILE}")
+    return out
+
+
+def _lineage(spark: SparkSession, lake: Lake) -> dict:
+    flights = _curated_flights(spark, lake)
+    source_runs = sorted(r[0] for r in flights.select("ingest_run_id").distinct().collect())
+    curated_state = read_json(lake.storage, lake.curated_state_file(), default={})
+    return {
+        "source_runs": source_runs,
+        "curated_run": curated_state.get("run_id"),
+    }
+
+
+def export(
+    spark: SparkSession,
+    lake: Lake,
+    config: SplitConfig | None = None,
+    scoring_days: Iterable[date] = (),
+    export_id: str | None = None,
+) -> dict:
+    """Build every split and the scoring sets of `scoring_days`; return the manifest."""
+    started = time.perf_counter()
+    config = config or SplitConfig.load()
+    export_id = export_id or new_export_id()
+    days = sorted(set(scoring_days))
+    features = _features(spark, lake, days)
+    features = features.withColumn("split", config.column(F.col("flight_date"))).cache()
+    vocab = vocabulary.build(features.where(F.col("split") == "train"))
+    encoded = vocabulary.encode(features, vocab).cache()
+    stats = {
+        r["split"]: r
+        for r in encoded.where(F.col("split").isNotNull())
+        .groupBy("split")
+        .agg(F.count("*").alias("rows"), F.avg(LABEL).alias("positive_rate"))
+        .collect()
+    }
+    missing = [s for s in SPLITS if s not in stats]
+    if missing:
+        raise JobError(f"split(s) {', '.join(missing)} have no flights: {config.as_dict()}")
+    stage = lake.staging_dir(export_id)
+    try:
+        labelled = encoded.where(F.col("split").isNotNull())
+        staged = _write_csv_parts(lake, labelled, "split", [LABEL, *FEATURE_NAMES], stage)
+        for split in SPLITS:
+            lake.storage.publish(
+                staged[split], f"{lake.export_split_dir(export_id, split)}/{CSV_FILE}"
+            )
+        scoring = _write_scoring(lake, encoded, export_id, days)
+        span = encoded.agg(F.min("flight_date"), F.max("flight_date")).first()
+        manifest = {
+            "manifest_version": MANIFEST_VERSION,
+            "export_id": export_id,
+            "created_at": runs.now_iso(),
+            "format": "text/csv: label first, no header; scoring files: flight id first, no label",
+            "label": {"name": LABEL, "definition": "1 = not on time (US DOT)"},
+            "id": ID,
+            "features": [
+                {"name": f.name, "group": f.group, "kind": f.kind, "description": f.description}
+                for f in FEATURES
+            ],
+            "vocabularies": vocab,
+            "splits": {
+                s: {
+                    **config.as_dict()[s],
+                    "rows": stats[s]["rows"],
+                    "positive_rate": round(stats[s]["positive_rate"], 6),
+                    "uri": lake.uri(lake.export_split_dir(export_id, s)),
+                }
+                for s in SPLITS
+            },
+            "scoring": scoring,
+            "data_range": {"from": span[0].isoformat(), "to": span[1].isoformat()},
+            "lineage": _lineage(spark, lake),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        write_json(lake.storage, lake.export_manifest(export_id), manifest)
+    except BaseException:
+        lake.storage.delete_prefix(lake.export_dir(export_id))  # no half export is left
+        raise
+    finally:
+        encoded.unpersist()
+        features.unpersist()
+        lake.storage.delete_prefix(stage)
+    return manifest
+
+
+def add_scoring(spark: SparkSession, lake: Lake, export_id: str, days: Iterable[date]) -> dict:
+    """Scoring sets for more days, encoded with the export's own training vocabulary."""
+    manifest = load_manifest(lake, export_id)
+    wanted = sorted(set(days) - {date.fromisoformat(d) for d in manifest["scoring"]})
+    if not wanted:
+        return manifest
+    encoded = vocabulary.encode(_features(spark, lake, wanted), manifest["vocabularies"])
+    try:
+        manifest["scoring"].update(_write_scoring(lake, encoded, export_id, wanted))
+    finally:
+        lake.storage.delete_prefix(lake.staging_dir(export_id))
+    write_json(lake.storage, lake.export_manifest(export_id), manifest)
+    return manifest
+
+
+def load_manifest(lake: Lake, export_id: str) -> dict:
+    manifest = read_json(lake.storage, lake.export_manifest(export_id))
+    if manifest is None:
+        raise JobError(f"{lake.uri(lake.export_manifest(export_id))}: no such export")
+    return manifest
+
+
+def latest_export(lake: Lake) -> str | None:
+    """The newest finished export (one with a manifest)."""
+    ids = sorted(
+        f.path.split("/")[1]
+        for f in lake.storage.list_files("features")
+        if f.path.endswith("/manifest.json")
+    )
+    return ids[-1] if ids else None
+
+
+def run_entry(argv: list[str] | None = None) -> dict:
+    """What glue_jobs/export_features.py does (--lake, optional --split_config,
+    --scoring_from/--scoring_to)."""
+    from flightlake.runtime.glue_args import job_args
+    from flightlake.runtime.spark import get_spark
+
+    args = job_args(["lake"], ["split_config", "scoring_from", "scoring_to", "export_id"], argv)
+    days = day_range(args["scoring_from"], args["scoring_to"])
+    return export(
+        get_spark(),
+        Lake.at(args["lake"]),
+        SplitConfig.load(args["split_config"]),
+        days,
+        args["export_id"],
+    )
+
+
+def day_range(first: str | date | None, last: str | date | None) -> list[date]:
+    """Every day from `first` to `last` inclusive (none when `first` is not given)."""
+    if not first:
+        return []
+    start = first if isinstance(first, date) else date.fromisoformat(first)
+    end = last if isinstance(last, date) else date.fromisoformat(last) if last else start
+    if end < start:
+        raise ValueError(f"{start} … {end}: the range ends before it starts")
+    return [date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)]

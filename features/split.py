@@ -1,0 +1,69 @@
+"""Time-based splits, from config: features/splits.toml by default."""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+DEFAULT_CONFIG = Path(__file__).with_name("splits.toml")
+SPLITS = ("train", "validation", "test")
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    ranges: dict[str, tuple[date, date]]  # split -> first and last flight date, inclusive
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> SplitConfig:
+        path = Path(path or DEFAULT_CONFIG)
+        try:
+            raw = tomllib.loads(path.read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{path}: cannot read the split config: {exc}") from None
+        ranges = {}
+        for split in SPLITS:
+            spec = raw.get(split)
+            if not isinstance(spec, dict) or not {"from", "to"} <= spec.keys():
+                raise ValueError(f"{path}: [{split}] needs from = YYYY-MM-DD and to = YYYY-MM-DD")
+            first, last = _day(path, split, spec["from"]), _day(path, split, spec["to"])
+            if last < first:
+                raise ValueError(f"{path}: [{split}] ends before it starts")
+            ranges[split] = (first, last)
+        config = cls(ranges)
+        config.check(path)
+        return config
+
+    def check(self, where: object = "split config") -> None:
+        """Splits must follow each other in time: train, then validation, then test."""
+        ordered = [self.ranges[s] for s in SPLITS]
+        for (a, b), (c, _) in itertools.pairwise(ordered):
+            if c <= b or a > b:
+                raise ValueError(f"{where}: splits overlap or are out of order: {self.ranges}")
+
+    def column(self, day: Column) -> Column:
+        """The split a flight date falls in, or null outside every range."""
+        out = F.lit(None).cast("string")
+        for split in reversed(SPLITS):
+            first, last = self.ranges[split]
+            out = F.when(day.between(F.lit(first), F.lit(last)), F.lit(split)).otherwise(out)
+        return out
+
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        return {
+            s: {"from": a.isoformat(), "to": b.isoformat()} for s, (a, b) in self.ranges.items()
+        }
+
+
+def _day(path: Path, split: str, value: object) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{path}: [{split}] {value!r} is not a YYYY-MM-DD date") from None

@@ -1,0 +1,14 @@
+-- Calibration of the delay-risk model: scored flights in bands of 0.1, the mean score of
+-- each band against the share that really was not on time (a calibrated model has the two
+-- close), per model version, over every scoring date with outcomes.
+-- For: data scientists deciding whether scores can be read as probabilities.
+CREATE OR REPLACE VIEW curated.model_calibration AS
+SELECT
+    p.model_version,
+    least(floor(p.score * 10), 9) / 10.0 AS score_band,
+    count(*) AS flights,
+    avg(p.score) AS mean_score,
+    avg(CASE WHEN f.on_time THEN 0.0 ELSE 1.0 END) AS late_rate
+FROM curated.predictions p
+JOIN curated.flights f ON f.flight_id = p.flight_id
+GROUP BY p.model_version, least(floor(p.score * 10), 9) / 10.0

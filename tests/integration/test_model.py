@@ -1,0 +1,131 @@
+"""The delay-risk model on the real January: export → local training job → registry →
+batch scoring → curated.predictions, the model views and the drift report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from sklearn.metrics import roc_auc_score
+from typer.testing import CliRunner
+
+from features.definitions import FEATURE_NAMES
+from features.export import export
+from features.split import SplitConfig
+from flightlake import modeling
+from flightlake.catalog.local import connect
+from flightlake.cli import app
+from flightlake.lake import Lake
+from flightlake.query import run
+
+pytestmark = pytest.mark.integration
+
+SPLITS = {
+    "train": (date(2013, 1, 1), date(2013, 1, 20)),
+    "validation": (date(2013, 1, 21), date(2013, 1, 25)),
+    "test": (date(2013, 1, 26), date(2013, 1, 31)),
+}
+SCORED = [date(2013, 1, 30), date(2013, 1, 31)]
+
+
+def run_query(lake: Lake, sql: str) -> pd.DataFrame:
+    """Athena SQL on the local lake, as `flightlake sql` runs it."""
+    return run(connect(lake), sql).to_pandas()
+
+
+@pytest.fixture(scope="module")
+def scored(january, spark, tmp_path_factory):
+    source, _ = january
+    root = tmp_path_factory.mktemp("model") / "lake"
+    shutil.copytree(source / "curated", root / "curated")
+    lake = Lake.at(str(root))
+    manifest = export(spark, lake, SplitConfig(SPLITS), SCORED[:1])
+    launcher = modeling.launcher_for("local", echo=lambda line: None)
+    registry = modeling.registry_for("local", lake)
+    trained = modeling.train(lake, launcher, registry, hyperparameters={"num_round": 40})
+    # The second day has no scoring set yet: scoring builds it with the model's vocabulary.
+    record = modeling.score(lake, launcher, registry, SCORED, spark_factory=lambda: spark)
+    return root, lake, manifest, trained, record
+
+
+def test_export_matches_curated_flights(scored):
+    root, _, manifest, _, _ = scored
+    flights = pq.read_table(root / "curated" / "flights").to_pandas()
+    days = pd.to_datetime(flights["flight_date"]).dt.date
+    for split, (first, last) in SPLITS.items():
+        expected = flights[(days >= first) & (days <= last)]
+        assert manifest["splits"][split]["rows"] == len(expected)
+        assert manifest["splits"][split]["positive_rate"] == pytest.approx(
+            1 - expected["on_time"].mean(), abs=1e-6
+        )
+        csv = pd.read_csv(root / "features" / manifest["export_id"] / split / "part-00000.csv",
+                          header=None)
+        assert csv.shape == (len(expected), 1 + len(FEATURE_NAMES))
+        assert set(csv[0]) == {0, 1}
+    assert [f["name"] for f in manifest["features"]] == list(FEATURE_NAMES)
+    train_carriers = set(flights.loc[days <= SPLITS["train"][1], "carrier"])
+    assert set(manifest["vocabularies"]["carrier"]) == train_carriers
+    assert manifest["data_range"] == {"from": "2013-01-01", "to": "2013-01-31"}
+    assert manifest["lineage"]["source_runs"]
+
+
+def test_scores_land_in_curated_predictions(scored):
+    root, lake, _, trained, record = scored
+    assert trained["model_version"] == "delay-risk/v1"
+    assert trained["approval"]["status"] == "Approved"
+    flights = pq.read_table(root / "curated" / "flights").to_pandas()
+    flights["day"] = pd.to_datetime(flights["flight_date"]).dt.date
+    predictions = run_query(lake, "SELECT * FROM curated.predictions")
+    expected = flights[flights["day"].isin(SCORED)]
+    assert sorted(predictions["flight_id"]) == sorted(expected["flight_id"])
+    assert predictions["score"].between(0, 1).all()
+    assert set(predictions["model_version"]) == {"delay-risk/v1"}
+    assert record["rows"] == {d.isoformat(): int((expected["day"] == d).sum()) for d in SCORED}
+    # One .out per scoring file, as SageMaker writes them.
+    outs = sorted(p.name for p in (root / "_ml" / "transform").rglob("*.out"))
+    assert outs == ["part-00000.csv.out"] * len(SCORED)
+
+
+def test_model_views_against_an_independent_computation(scored):
+    root, lake, _, _, _ = scored
+    flights = pq.read_table(root / "curated" / "flights").to_pandas()
+    predictions = run_query(lake, "SELECT flight_id, score, scoring_date FROM curated.predictions")
+    joined = predictions.merge(flights[["flight_id", "on_time"]], on="flight_id")
+    daily = run_query(
+        lake, "SELECT * FROM curated.model_performance_daily ORDER BY scoring_date"
+    )
+    assert list(daily["scoring_date"]) == [d.isoformat() for d in SCORED]
+    for row in daily.itertuples():
+        day = joined[joined["scoring_date"] == row.scoring_date]
+        late = (~day["on_time"]).astype(int)
+        assert row.flights == len(day)
+        assert row.auc == pytest.approx(roc_auc_score(late, day["score"]), abs=1e-9)
+        top = day.assign(late=late).sort_values("score", ascending=False).head(
+            -(-len(day) // 10)
+        )
+        assert row.precision_top_decile == pytest.approx(top["late"].mean(), abs=0.02)
+    bands = run_query(lake, "SELECT sum(flights) AS n FROM curated.model_calibration")
+    assert bands["n"][0] == len(joined)
+
+
+def test_rescoring_replaces_and_drift_is_reported(scored):
+    root, lake, _, _, record = scored
+    report = json.loads((root / "_ml" / "drift" / f"{record['run_id']}.json").read_text())
+    assert {f["feature"] for f in report["features"]} == set(FEATURE_NAMES)
+    assert report["scoring_rows"] == record["rows_scored"]
+    assert record["worst_drift"] == report["features"][:5]
+    result = CliRunner().invoke(
+        app, ["score", "--lake", str(root), "--from", "2013-01-31"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "delay-risk/v1" in result.output and "worst drifting features" in result.output
+    counts = run_query(
+        lake, "SELECT scoring_date, count(*) AS n FROM curated.predictions GROUP BY 1 ORDER BY 1"
+    )
+    assert list(counts["n"]) == list(record["rows"].values())  # replaced, not appended
+    models = CliRunner().invoke(app, ["models", "--lake", str(root)])
+    assert "delay-risk/v1" in models.output and "Approved" in models.output

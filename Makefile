@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/bench_processed.py
 	$(BIN)/python bench/bench_curated_sql.py
 	$(BIN)/python bench/bench_quality.py
+	$(BIN)/python bench/bench_model.py --lake $(LAKE)  # needs `make run` first
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -82,7 +82,7 @@ def train(
         "data_range": manifest["data_range"],
         "splits": {s: {k: manifest["splits"][s][k] for k in ("from", "to")} for s in SPLITS},
         "source_runs": manifest["lineage"]["source_runs"],
-        "training_job": job_name,
+        "training_job": model.job_name,  # SageMaker appends a timestamp to the name
     }
     version = registry.register(model.model_uri, model.metrics, request.hyperparameters, lineage)
     record = {
@@ -90,7 +90,7 @@ def train(
         "kind": "train",
         "status": "succeeded",
         "export_id": export_id,
-        "training_job": job_name,
+        "training_job": model.job_name,
         "model_version": version.label,
         "approval": {"status": version.status, "reason": version.reason},
         "metrics": model.metrics,

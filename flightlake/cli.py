@@ -214,6 +214,20 @@ def status(lake: LakeOption = None) -> None:
 
     for name, (parts, rows) in curated_rows(target).items():
         table.add_row(name, str(parts), f"{rows:,}", "-", "-", "-")
+    from flightlake.contracts import PREDICTIONS
+    from flightlake.footers import files_under, parquet_rows
+    from flightlake.modeling import last_run
+
+    files = files_under(target, target.table_dir("curated", PREDICTIONS.name))
+    scored = last_run(target, "score")
+    table.add_row(
+        PREDICTIONS.qualified_name,
+        str(len(files)),
+        f"{parquet_rows(target, files):,}",
+        scored["run_id"] if scored else "never",
+        scored["status"] if scored else "-",
+        "-",
+    )
     console.print(table)
 
 

@@ -77,11 +77,21 @@ def train(
         spot=spot,
     )
     model = launcher.train(request)
+    # Flat and short: SageMaker keeps 50 metadata entries of 256 characters. The full list of
+    # source runs stays in the export's manifest.
+    sources = manifest["lineage"]["source_runs"]
     lineage = {
         "export_id": export_id,
-        "data_range": manifest["data_range"],
-        "splits": {s: {k: manifest["splits"][s][k] for k in ("from", "to")} for s in SPLITS},
-        "source_runs": manifest["lineage"]["source_runs"],
+        "export_manifest": lake.uri(lake.export_manifest(export_id)),
+        "data_from": manifest["data_range"]["from"],
+        "data_to": manifest["data_range"]["to"],
+        **{
+            f"{s}_{end}": manifest["splits"][s][end]
+            for s in SPLITS
+            for end in ("from", "to")
+        },
+        "source_runs": len(sources),
+        "last_source_run": sources[-1] if sources else None,
         "training_job": model.job_name,  # SageMaker appends a timestamp to the name
     }
     version = registry.register(model.model_uri, model.metrics, request.hyperparameters, lineage)

@@ -21,6 +21,8 @@ from flightlake.catalog.local import connect
 from flightlake.cli import app
 from flightlake.lake import Lake
 from flightlake.query import run
+from training.registry.local import LocalRegistry
+from training.registry.sagemaker import to_properties
 
 pytestmark = pytest.mark.integration
 
@@ -74,9 +76,21 @@ def test_export_matches_curated_flights(scored):
 
 
 def test_scores_land_in_curated_predictions(scored):
-    root, lake, _, trained, record = scored
+    root, lake, manifest, trained, record = scored
     assert trained["model_version"] == "delay-risk/v1"
     assert trained["approval"]["status"] == "Approved"
+    version = LocalRegistry(lake).latest_approved()
+    assert version.lineage["export_id"] == manifest["export_id"] == record["export_id"]
+    assert (version.lineage["train_from"], version.lineage["test_to"]) == (
+        "2013-01-01",
+        "2013-01-31",
+    )
+    assert version.metrics["test_rows"] == manifest["splits"]["test"]["rows"]
+    # The same version fits SageMaker's model-package metadata limits.
+    to_properties(
+        {"metrics": version.metrics, "hyperparameters": version.hyperparameters,
+         "lineage": version.lineage}
+    )
     flights = pq.read_table(root / "curated" / "flights").to_pandas()
     flights["day"] = pd.to_datetime(flights["flight_date"]).dt.date
     predictions = run_query(lake, "SELECT * FROM curated.predictions")

@@ -8,7 +8,9 @@ then:
   model on days the forecast was wrong; a production model would read a forecast feed here.
   The window stays inside the flight's own local day, so no later day's data leaks in.
 - history: on-time rates and volumes over the previous N days, **strictly before** the flight's
-  date (the evening before, today's outcomes are not all in).
+  date. The scoring run is the overnight batch: after the previous day's last arrival is in,
+  before the first departure. Scored at, say, 18:00 instead, the previous day's late-evening
+  flights would not be known yet and the 1-day features would have to skip that day.
 
 The label follows the US DOT: not on time = arrived 15+ minutes late, cancelled or diverted.
 """

@@ -123,6 +123,17 @@ def _transform_file(
         chunk = lines[start : start + BATCH_LINES]
         try:
             results = _batch(handlers, chunk, pick, content_type, accept)
+            for offset, (line, r) in enumerate(zip(chunk, results, strict=True)):
+                record = _fields(line) + _fields(r) if join else _fields(r)
+                try:
+                    out.append(_line(keep(record)))
+                except IndexError:
+                    raise TransformError(
+                        f"{source}: line {start + offset + 1}: the output filter picks a field "
+                        f"the record ({len(record)} fields) does not have"
+                    ) from None
+        except TransformError:
+            raise
         except Exception as exc:
             # Find the record that breaks the batch, to name its line.
             for offset, line in enumerate(chunk):
@@ -133,9 +144,6 @@ def _transform_file(
                         f"{source}: line {start + offset + 1}: {type(bad).__name__}: {bad}"
                     ) from None
             raise TransformError(f"{source}: {type(exc).__name__}: {exc}") from None
-        for line, r in zip(chunk, results, strict=True):
-            record = _fields(line) + _fields(r) if join else _fields(r)
-            out.append(_line(keep(record)))
     return out
 
 

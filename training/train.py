@@ -44,7 +44,7 @@ DEFAULTS: dict[str, float | int | str] = {
 INTEGERS = {"num_round", "early_stopping_rounds", "max_depth", "seed", "nthread"}
 
 
-def hyperparameters(argv: list[str], config_dir: str) -> dict[str, float | int]:
+def hyperparameters(argv: list[str], config_dir: str) -> dict[str, float | int | str]:
     """Defaults, then hyperparameters.json (values arrive as strings), then arguments."""
     values: dict[str, object] = dict(DEFAULTS)
     path = Path(config_dir) / "hyperparameters.json"
@@ -55,12 +55,21 @@ def hyperparameters(argv: list[str], config_dir: str) -> dict[str, float | int]:
         parser.add_argument(f"--{name}", default=None)
     args, _unknown = parser.parse_known_args(argv)
     values.update({k: v for k, v in vars(args).items() if v is not None})
-    # SageMaker's own keys (sagemaker_program, …) are not the model's.
+    # SageMaker's own keys (sagemaker_program, _tuning_objective_metric, …) are not the model's.
     return {
-        k: int(v) if k in INTEGERS else float(v)
-        for k, v in values.items()
-        if not k.startswith("sagemaker_")
+        k: _value(k, v) for k, v in values.items() if not k.startswith(("sagemaker_", "_"))
     }
+
+
+def _value(name: str, value: object) -> float | int | str:
+    """Numbers arrive as strings ("6", "6.0", "0.05"); text (objective=…) stays text."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        if name in DEFAULTS:
+            raise ValueError(f"hyperparameter {name}={value!r} is not a number") from None
+        return str(value)
+    return int(number) if name in INTEGERS else number
 
 
 def read_channel(folder: str) -> tuple[np.ndarray, np.ndarray]:

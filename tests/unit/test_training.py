@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from flightlake import drift
 from flightlake.errors import JobError
 from flightlake.lake import Lake
 from training import batch_transform, inference
+from training import train as train_script
 from training.batch_transform import Handlers, parse_filter
 from training.launchers.base import METRIC_DEFINITIONS, TrainingRequest
 from training.launchers.local import LocalLauncher
@@ -59,9 +61,9 @@ def trained(export, tmp_path_factory):
     return _train(export, tmp_path_factory.mktemp("jobs"))
 
 
-def test_train_honours_the_sagemaker_contract(trained, tmp_path_factory):
+def test_train_honours_the_sagemaker_contract(trained):
     model, lines = trained
-    job = tmp_path_factory.getbasetemp()
+    job = Path(model.model_uri).parent
     assert model.model_uri.endswith("job/model")
     assert (inference.model_fn(model.model_uri)).num_features() == 3
     # The signal is learnable: a broken training loop would not reach this.
@@ -71,8 +73,23 @@ def test_train_honours_the_sagemaker_contract(trained, tmp_path_factory):
     log = "\n".join(lines)
     for definition in METRIC_DEFINITIONS:
         assert re.search(definition["Regex"], log), definition["Name"]
-    config = next(job.rglob("hyperparameters.json"))
+    config = job / "input" / "config" / "hyperparameters.json"
     assert json.loads(config.read_text())["num_round"] == "60"  # strings, as SageMaker
+
+
+def test_hyperparameters_file_then_arguments(tmp_path):
+    (tmp_path / "hyperparameters.json").write_text(
+        json.dumps({"max_depth": "4.0", "eta": "0.2", "objective": "binary:logistic",
+                    "sagemaker_program": "train.py", "_tuning_objective_metric": "auc"})
+    )
+    got = train_script.hyperparameters(["--eta", "0.3"], str(tmp_path))
+    assert got["max_depth"] == 4 and isinstance(got["max_depth"], int)
+    assert got["eta"] == 0.3  # the argument wins over the file
+    assert got["objective"] == "binary:logistic"
+    assert "sagemaker_program" not in got and "_tuning_objective_metric" not in got
+    assert got["seed"] == 42  # a default nobody overrode
+    with pytest.raises(ValueError, match="hyperparameter eta='fast' is not a number"):
+        train_script.hyperparameters(["--eta", "fast"], str(tmp_path))
 
 
 def test_same_data_and_seed_give_the_same_model(export, trained, tmp_path):
@@ -151,6 +168,18 @@ def test_local_transform_filters_joins_and_writes_per_file(tmp_path):
     assert len(result.failures) == 1
     assert re.search(r"b\.csv: line 2: ValueError", result.failures[0])
     assert not list(out.glob(".*partial"))
+
+
+def test_output_filter_outside_the_record_fails_the_file(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.csv").write_text("id1,1,2\n")
+    result = batch_transform.run(
+        "unused", str(tmp_path / "in"), str(tmp_path / "out"), input_filter="$[1:]",
+        join_source="Input", output_filter="$[0,5]", handlers=_summing_handlers(),
+    )
+    assert result.files == 0
+    assert re.search(r"x\.csv: line 1: the output filter picks a field", result.failures[0])
+    assert not (tmp_path / "out" / "x.csv.out").exists()
 
 
 def test_transform_without_join_keeps_the_result_only(tmp_path):

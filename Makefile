@@ -10,12 +10,14 @@ LAKE ?= ./lake
 
 setup: $(STAMP) java
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (CI images), every
+# process would otherwise recompile pandas, pyspark, great-expectations… on each import.
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
 	  { echo "flightlake needs Python 3.11 (Glue 5.1's); found $$($(PYTHON) --version). Install python3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 

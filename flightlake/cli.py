@@ -106,8 +106,24 @@ def _summary(record: dict) -> Table:
 
 
 @app.command()
-def run(lake: LakeOption = None) -> None:
-    """Process whatever is new in raw/ into processed/ and print a summary."""
+def run(
+    lake: LakeOption = None,
+    workflow: Annotated[
+        str | None, typer.Option(help="Run the pipeline DAG: daily, weekly or all")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Start at this step")] = None,
+    only: Annotated[str | None, typer.Option(help="Run this step alone")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan, run nothing")] = False,
+    score_date: Annotated[
+        str | None, typer.Option("--date", help="Date the daily scoring steps score")
+    ] = None,
+) -> None:
+    """Process whatever is new in raw/ into processed/ and curated/, and print a summary.
+    With --workflow/--from/--only/--dry-run: the pipeline DAG, step by step, resuming from
+    the step that failed last time."""
+    if workflow or start or only or dry_run:
+        _run_dag(Lake.at(lake), workflow or "daily", start, only, dry_run, score_date)
+        return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from flightlake import curation
@@ -190,6 +206,60 @@ def run(lake: LakeOption = None) -> None:
         f"({record['timings']['total_s']:.1f}s)",
         highlight=False,
     )
+
+
+def _run_dag(
+    target: Lake,
+    workflow: str,
+    start: str | None,
+    only: str | None,
+    dry_run: bool,
+    score_date: str | None,
+) -> None:
+    from flightlake import dag, runner
+    from flightlake.steps import Steps
+
+    try:
+        steps = dag.select(workflow, start, only)
+        day = date.fromisoformat(score_date) if score_date else None
+    except ValueError as exc:
+        fail(str(exc))
+    if dry_run:
+        table = Table("#", "step", "workflow", "kind", "after", box=box.SIMPLE_HEAD,
+                      title=f"plan: {workflow} ({len(steps)} steps, nothing run)")
+        for i, step in enumerate(steps, start=1):
+            table.add_row(str(i), step.name, step.workflow, step.kind,
+                          ", ".join(step.depends_on) or "-")
+        console.print(table)
+        return
+
+    def show(step, outcome) -> None:
+        if outcome is None:
+            console.print(f"[bold]▶ {step.name}[/] [dim]{step.description}[/]", highlight=False)
+            return
+        detail = ", ".join(f"{k} {v}" for k, v in outcome.detail.items() if k != "table")
+        mark = {"succeeded": "[green]✓[/]", "resumed": "[dim]↺[/]", "skipped": "[yellow]–[/]"}
+        if outcome.status == "failed":
+            return
+        note = "done in an earlier attempt" if outcome.status == "resumed" else detail
+        console.print(
+            f"  {mark[outcome.status]} {step.name} {outcome.seconds:.1f}s {note}", highlight=False
+        )
+
+    try:
+        record = runner.run(
+            target,
+            workflow,
+            steps,
+            lambda run_id: Steps(target, run_id, day),
+            explicit=bool(start or only),
+            on_step=show,
+        )
+    except runner.StepFailed as exc:
+        fail(f"{exc}. Rerun `flightlake run --workflow {workflow}` to resume from {exc.step}.")
+    total = sum(s["seconds"] for s in record["steps"])
+    console.print(f"{workflow}: {len(record['steps'])} steps succeeded in {total:.1f}s "
+                  f"(run {record['run_id']})", highlight=False)
 
 
 @app.command()
@@ -611,6 +681,50 @@ def models(lake: LakeOption = None) -> None:
                       f"{v.metrics.get('test_auc', float('nan')):.4f}", v.lineage["export_id"],
                       v.created_at)
     console.print(table)
+
+
+@app.command()
+def deploy(
+    profile: Annotated[str, typer.Option(help="Profile in flightlake/deploy/profiles.toml")],
+    plan: Annotated[bool, typer.Option("--plan", help="Show what would change (default)")] = True,
+    apply: Annotated[bool, typer.Option("--apply", help="Make the changes")] = False,
+    policies: Annotated[
+        bool, typer.Option("--policies", help="Print the IAM policies (always with a plan)")
+    ] = False,
+) -> None:
+    """Deploy the pipeline to AWS from the same DAG: code, catalog, crawlers, Glue jobs,
+    workflows and triggers, Athena workgroup. Standard AWS configuration chain (the profile's
+    aws_profile; AWS_ENDPOINT_URL is honoured, e.g. a moto_server)."""
+    import json
+
+    import boto3
+
+    from flightlake.deploy import config, engine
+
+    try:
+        chosen = config.load(profile)
+    except ValueError as exc:
+        fail(str(exc))
+    if chosen.is_local:
+        fail(f"profile {profile} is local: nothing to deploy (choose dev, prod, …)")
+    session = boto3.Session(profile_name=chosen.aws_profile, region_name=chosen.region)
+    with console.status("planning" if not apply else "applying"):
+        changes = engine.Deployer(chosen, session).plan(apply=apply)
+    title = f"deploy {profile}" + (" (applied)" if apply else " (plan)")
+    table = Table("change", "kind", "resource", box=box.SIMPLE_HEAD, title=title)
+    style = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim"}
+    for c in changes:
+        table.add_row(f"[{style[c.verb]}]{c.verb}[/]", c.kind, c.name)
+    console.print(table)
+    counts = {v: sum(c.verb == v for c in changes) for v in style}
+    console.print(
+        f"{len(changes)} resources: " + ", ".join(f"{n} {v}" for v, n in counts.items() if n),
+        highlight=False,
+    )
+    if policies or not apply:
+        for role, document in engine.policies_for(chosen).items():
+            console.print(f"[bold]{role}[/]")
+            console.print_json(json.dumps(document))
 
 
 def main() -> None:

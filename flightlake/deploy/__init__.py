@@ -1,0 +1,1 @@
+"""Deployment to AWS: profiles (config.py) and least-privilege IAM policies (policies.py)."""

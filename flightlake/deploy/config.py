@@ -1,0 +1,101 @@
+"""Deployment profiles from flightlake/deploy/profiles.toml, overridable by environment
+variables (FLIGHTLAKE_<KEY>). Unknown keys and missing required values are one-line errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROFILES_FILE = Path(__file__).with_name("profiles.toml")
+_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
+_CRON = re.compile(r"^cron\(.+\)$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    lake: str | None = None
+    aws_profile: str | None = None
+    region: str | None = None
+    bucket: str | None = None
+    prefix: str = "lake"
+    database_prefix: str = "flightlake_"
+    glue_role_arn: str | None = None
+    launcher_role_arn: str | None = None
+    sagemaker_role_arn: str | None = None
+    daily_schedule: str = "cron(30 5 * * ? *)"
+    weekly_schedule: str = "cron(0 6 ? * MON *)"
+    worker_type: str = "G.1X"
+    workers: int = 2
+    athena_workgroup: str = "flightlake"
+    athena_bytes_scanned_cutoff: int = 10 * 1024**3
+    kms_key_arn: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.bucket is None
+
+    @property
+    def lake_uri(self) -> str:
+        if self.is_local:
+            return self.lake or "./lake"
+        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+
+
+REQUIRED_ON_AWS = (
+    "region",
+    "bucket",
+    "glue_role_arn",
+    "launcher_role_arn",
+    "sagemaker_role_arn",
+)
+_FIELDS = {f.name: f for f in fields(Profile) if f.name != "name"}
+
+
+def _typed(profile: str, key: str, value: object) -> object:
+    """TOML and environment values to the field's type (environment values are strings)."""
+    if _FIELDS[key].type != "int":
+        # An empty override unsets a value (FLIGHTLAKE_AWS_PROFILE= : the default chain).
+        return None if value is None or value == "" else str(value)
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValueError(f"profile {profile}: {key} must be an integer, not {value!r}") from None
+
+
+def load(name: str = "local", path: Path | str | None = None, env=os.environ) -> Profile:
+    path = Path(path or PROFILES_FILE)
+    try:
+        profiles = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read profiles: {exc}") from None
+    if name not in profiles:
+        raise ValueError(f"{path}: no profile {name!r}; known: {', '.join(profiles)}")
+    values = dict(profiles[name])
+    unknown = sorted(set(values) - set(_FIELDS))
+    if unknown:
+        raise ValueError(f"{path}: [{name}] unknown key(s): {', '.join(unknown)}")
+    for key in _FIELDS:
+        override = env.get(f"FLIGHTLAKE_{key.upper()}")
+        if override is not None and key != "lake":  # FLIGHTLAKE_LAKE is the CLI's own
+            values[key] = override
+    typed = {k: _typed(name, k, v) for k, v in values.items()}
+    profile = Profile(name=name, **typed)
+    if not profile.is_local:
+        missing = [k for k in REQUIRED_ON_AWS if not getattr(profile, k)]
+        if missing:
+            raise ValueError(f"profile {name}: missing required value(s): {', '.join(missing)}")
+        for key in ("glue_role_arn", "launcher_role_arn", "sagemaker_role_arn"):
+            value = getattr(profile, key)
+            if not _ARN.match(value):
+                raise ValueError(f"profile {name}: {key} {value!r} is not a role ARN")
+        for key in ("daily_schedule", "weekly_schedule"):
+            value = getattr(profile, key)
+            if not _CRON.match(value):
+                raise ValueError(f"profile {name}: {key} must be cron(...), not {value!r}")
+    return profile

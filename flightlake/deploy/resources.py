@@ -1,0 +1,200 @@
+"""The AWS resources a profile should have, derived from the pipeline DAG and the contracts:
+Glue jobs, crawlers, workflows and triggers, and the Athena workgroup. (Code uploads and the
+catalog tables are planned in deploy/engine.py from the same sources.)"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flightlake import crawlers, dag
+from flightlake.catalog.glue import database_name
+from flightlake.deploy.config import Profile
+
+OWNER_TAG = "flightlake:project"
+ENV_TAG = "flightlake:env"
+GLUE_VERSION = "5.1"
+# Glue installs these on every ETL job (pinned like requirements.lock).
+ADDITIONAL_MODULES = "great-expectations==1.24.1,xgboost-cpu==3.0.5,sqlglot==30.30.0"
+CODE_PREFIX = "_code"
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: str  # glue_job | glue_crawler | glue_workflow | glue_trigger | athena_workgroup
+    name: str
+    spec: dict[str, Any] = field(hash=False)
+
+
+def tags(profile: Profile) -> dict[str, str]:
+    return {OWNER_TAG: "flightlake", ENV_TAG: profile.name}
+
+
+def code_uri(profile: Profile, key: str) -> str:
+    return f"s3://{profile.bucket}/{profile.prefix}/{CODE_PREFIX}/{key}"
+
+
+def job_name(profile: Profile, step: dag.Step) -> str:
+    return f"flightlake-{profile.name}-{step.name.replace('_', '-')}"
+
+
+def _job(profile: Profile, step: dag.Step, wheel_key: str) -> Resource:
+    arguments = {
+        "--lake": profile.lake_uri,
+        "--extra-py-files": code_uri(profile, wheel_key),
+        "--enable-metrics": "true",
+        "--enable-continuous-cloudwatch-log": "true",
+        "--database_prefix": profile.database_prefix,
+        "--workgroup": profile.athena_workgroup,
+        **step.arguments,
+    }
+    spec: dict[str, Any] = {
+        "Name": job_name(profile, step),
+        "Description": step.description,
+        "Command": {"ScriptLocation": code_uri(profile, step.script or "")},
+        "MaxRetries": 0,
+        "Timeout": 120,
+        "Tags": tags(profile),
+    }
+    if step.kind == "glue_etl":
+        arguments["--additional-python-modules"] = ADDITIONAL_MODULES
+        spec.update(
+            Role=profile.glue_role_arn,
+            GlueVersion=GLUE_VERSION,
+            WorkerType=profile.worker_type,
+            NumberOfWorkers=profile.workers,
+            ExecutionClass="FLEX" if step.flex else "STANDARD",
+        )
+        spec["Command"].update(Name="glueetl", PythonVersion="3")
+    else:  # launches SageMaker and waits: no Spark, the smallest capacity
+        spec.update(Role=profile.launcher_role_arn, MaxCapacity=0.0625)
+        spec["Command"].update(Name="pythonshell", PythonVersion="3.9")
+        arguments["--sagemaker_role"] = profile.sagemaker_role_arn
+    spec["DefaultArguments"] = arguments
+    return Resource("glue_job", spec["Name"], spec)
+
+
+def _crawlers(profile: Profile) -> list[Resource]:
+    database = database_name("raw", profile.database_prefix)
+    out = []
+    for spec in crawlers.definitions().values():
+        request = crawlers.crawler_request(
+            spec, profile.lake_uri, profile.glue_role_arn, database
+        )
+        request["Name"] = f"flightlake-{profile.name}-{request['Name']}"
+        request.pop("Schedule", None)  # the workflow starts crawlers, not their own schedule
+        request["Tags"] = tags(profile)
+        out.append(Resource("glue_crawler", request["Name"], request))
+    return out
+
+
+def _action(profile: Profile, step: dag.Step, crawler_names: list[str]) -> list[dict]:
+    if step.kind == "crawler":
+        return [{"CrawlerName": name} for name in crawler_names]
+    return [{"JobName": job_name(profile, step)}]
+
+
+def _condition(profile: Profile, step: dag.Step, crawler_names: list[str]) -> list[dict]:
+    if step.kind == "crawler":
+        return [
+            {"LogicalOperator": "EQUALS", "CrawlerName": name, "CrawlState": "SUCCEEDED"}
+            for name in crawler_names
+        ]
+    return [{"LogicalOperator": "EQUALS", "JobName": job_name(profile, step), "State": "SUCCEEDED"}]
+
+
+def _workflow(
+    profile: Profile, workflow: dag.Workflow, crawler_names: list[str], all_steps: tuple
+) -> list[Resource]:
+    """A workflow, a SCHEDULED trigger for its first steps, and one CONDITIONAL trigger per
+    step with dependencies inside the workflow (all of them SUCCEEDED)."""
+    name = f"flightlake-{profile.name}-{workflow.name}"
+    steps = [s for s in dag.order(all_steps) if s.workflow == workflow.name]
+    by_name = {s.name: s for s in steps}
+    inside = set(by_name)
+    out = [
+        Resource(
+            "glue_workflow",
+            name,
+            {"Name": name, "Description": workflow.description, "Tags": tags(profile)},
+        )
+    ]
+    first = [s for s in steps if not any(d in inside for d in s.depends_on)]
+    out.append(
+        Resource(
+            "glue_trigger",
+            f"{name}-start",
+            {
+                "Name": f"{name}-start",
+                "WorkflowName": name,
+                "Type": "SCHEDULED",
+                "Schedule": getattr(profile, workflow.schedule_key),
+                "Actions": [a for s in first for a in _action(profile, s, crawler_names)],
+                "StartOnCreation": True,
+                "Tags": tags(profile),
+            },
+        )
+    )
+    for step in steps:
+        deps = [by_name[d] for d in step.depends_on if d in inside]
+        if not deps:
+            continue
+        trigger = f"{name}-{step.name.replace('_', '-')}"
+        out.append(
+            Resource(
+                "glue_trigger",
+                trigger,
+                {
+                    "Name": trigger,
+                    "WorkflowName": name,
+                    "Type": "CONDITIONAL",
+                    "Predicate": {
+                        "Logical": "AND",
+                        "Conditions": [
+                            c for d in deps for c in _condition(profile, d, crawler_names)
+                        ],
+                    },
+                    "Actions": _action(profile, step, crawler_names),
+                    "StartOnCreation": True,
+                    "Tags": tags(profile),
+                },
+            )
+        )
+    return out
+
+
+def workgroup(profile: Profile) -> Resource:
+    encryption: dict[str, str] = {"EncryptionOption": "SSE_S3"}
+    if profile.kms_key_arn:
+        encryption = {"EncryptionOption": "SSE_KMS", "KmsKey": profile.kms_key_arn}
+    spec = {
+        "Name": profile.athena_workgroup,
+        "Description": f"flightlake {profile.name}: analyst SQL over the lake",
+        "Configuration": {
+            "ResultConfiguration": {
+                "OutputLocation": f"s3://{profile.bucket}/{profile.prefix}/_athena/",
+                "EncryptionConfiguration": encryption,
+            },
+            "EnforceWorkGroupConfiguration": True,
+            "PublishCloudWatchMetricsEnabled": True,
+            "BytesScannedCutoffPerQuery": profile.athena_bytes_scanned_cutoff,
+            "EngineVersion": {"SelectedEngineVersion": "Athena engine version 3"},
+        },
+        "Tags": [{"Key": k, "Value": v} for k, v in tags(profile).items()],
+    }
+    return Resource("athena_workgroup", profile.athena_workgroup, spec)
+
+
+def desired(
+    profile: Profile, wheel_key: str, steps: tuple[dag.Step, ...] = dag.STEPS
+) -> list[Resource]:
+    crawler_resources = _crawlers(profile)
+    names = [r.name for r in crawler_resources]
+    jobs = [_job(profile, s, wheel_key) for s in dag.order(steps) if s.kind != "crawler"]
+    flows = [r for w in dag.WORKFLOWS.values() for r in _workflow(profile, w, names, steps)]
+    return [*crawler_resources, *jobs, *flows, workgroup(profile)]
+
+
+def fingerprint(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, default=str)

@@ -12,7 +12,8 @@ from typing import Literal
 
 from flightlake.contracts import CONTRACTS
 
-Kind = Literal["crawler", "glue_etl", "python_shell"]
+# launcher: starts SageMaker (or Athena) work and waits; no Spark of its own.
+Kind = Literal["crawler", "glue_etl", "launcher"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Step:
     kind: Kind
     description: str
     depends_on: tuple[str, ...] = ()
-    # glue_etl / python_shell: the entry script under glue_jobs/ and its arguments.
+    # glue_etl / launcher: the entry script under glue_jobs/ and its arguments.
     script: str | None = None
     arguments: dict[str, str] = field(default_factory=dict)
     # Flex (spare capacity, cheaper, may start later) where nobody waits for the result.
@@ -90,7 +91,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "score",
         "daily",
-        "python_shell",
+        "launcher",
         "Batch transform with the latest approved model → curated.predictions, drift report",
         depends_on=("export_scoring",),
         script="glue_jobs/launch_score.py",
@@ -98,7 +99,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "refresh_views",
         "daily",
-        "python_shell",
+        "launcher",
         "Re-create the Athena views from sql/views",
         depends_on=("score",),
         script="glue_jobs/refresh_views.py",
@@ -115,7 +116,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "train",
         "weekly",
-        "python_shell",
+        "launcher",
         "Training job on the newest export, evaluated and registered; approved if better",
         depends_on=("export_features",),
         script="glue_jobs/launch_train.py",

@@ -1,4 +1,4 @@
-"""Glue Python-shell job: batch transform of a date's scoring set with the latest approved
+"""Glue job (launcher): batch transform of a date's scoring set with the latest approved
 model on SageMaker, waiting for it; scores to curated.predictions (--lake, --date,
 --sagemaker_role)."""
 

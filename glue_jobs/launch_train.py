@@ -1,4 +1,4 @@
-"""Glue Python-shell job: SageMaker training on the newest feature export, waiting for it,
+"""Glue job (launcher): SageMaker training on the newest feature export, waiting for it,
 then registration (approved only if better) (--lake, --sagemaker_role)."""
 
 from flightlake.steps import run_entry

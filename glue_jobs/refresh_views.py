@@ -1,4 +1,4 @@
-"""Glue Python-shell job: re-create the views from sql/views (--lake)."""
+"""Glue job (launcher): re-create the views from sql/views (--lake)."""
 
 from flightlake.steps import run_entry
 

@@ -75,6 +75,15 @@ class Deployer:
         self.s3 = session.client("s3", region_name=profile.region)
         self.account = profile.glue_role_arn.split(":")[4]
         self._pending_policy: str | None = None
+        self._code_dir = tempfile.TemporaryDirectory(prefix="flightlake-deploy-")
+        self._wheel: Path | None = None
+
+    @property
+    def wheel(self) -> Path:
+        """Built once per deployer: a plan and the apply that follows upload the same bytes."""
+        if self._wheel is None:
+            self._wheel = build_wheel(Path(self._code_dir.name))
+        return self._wheel
 
     # --- the lake bucket ------------------------------------------------------------------
     def _bucket(self, apply: bool) -> Change:
@@ -286,10 +295,8 @@ class Deployer:
 
     def plan(self, apply: bool = False, steps: tuple = dag.STEPS) -> list[Change]:
         changes = [self._bucket(apply)]
-        with tempfile.TemporaryDirectory() as tmp:
-            wheel = build_wheel(Path(tmp))
-            changes += self._code(code_files(wheel), apply)
-            wanted = desired(self.profile, wheel.name, steps)
+        changes += self._code(code_files(self.wheel), apply)
+        wanted = desired(self.profile, self.wheel.name, steps)
         raw = catalog.database_name("raw", self.profile.database_prefix)  # the crawlers' tables
         try:
             self.glue.get_database(Name=raw)

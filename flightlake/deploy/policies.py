@@ -93,7 +93,7 @@ def glue_etl(profile: Profile) -> dict:
 
 
 def glue_launcher(profile: Profile) -> dict:
-    """Python-shell jobs that start SageMaker jobs and wait: the model's prefixes, the
+    """Launcher jobs that start SageMaker jobs and wait: the model's prefixes, the
     project's SageMaker resources, and passing the SageMaker role to SageMaker only."""
     account = _account(profile.launcher_role_arn)
     sm = f"arn:aws:sagemaker:{profile.region}:{account}"

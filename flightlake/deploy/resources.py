@@ -17,6 +17,7 @@ ENV_TAG = "flightlake:env"
 GLUE_VERSION = "5.1"
 # Glue installs these on every ETL job (pinned like requirements.lock).
 ADDITIONAL_MODULES = "great-expectations==1.24.1,xgboost-cpu==3.0.5,sqlglot==30.30.0"
+LAUNCHER_MODULES = "sagemaker-train==1.27.0,sagemaker-core==2.27.0,sqlglot==30.30.0"
 CODE_PREFIX = "_code"
 
 
@@ -67,10 +68,20 @@ def _job(profile: Profile, step: dag.Step, wheel_key: str) -> Resource:
             ExecutionClass="FLEX" if step.flex else "STANDARD",
         )
         spec["Command"].update(Name="glueetl", PythonVersion="3")
-    else:  # launches SageMaker and waits: no Spark, the smallest capacity
-        spec.update(Role=profile.launcher_role_arn, MaxCapacity=0.0625)
-        spec["Command"].update(Name="pythonshell", PythonVersion="3.9")
+    else:
+        # Starts SageMaker (or Athena) work and waits. Not a Python-shell job: those run
+        # Python 3.9, and the package needs Glue 5.1's 3.11. So it is the smallest Glue 5.1
+        # job (2 × G.1X), with the launcher role.
+        spec.update(
+            Role=profile.launcher_role_arn,
+            GlueVersion=GLUE_VERSION,
+            WorkerType="G.1X",
+            NumberOfWorkers=2,
+            ExecutionClass="STANDARD",
+        )
+        spec["Command"].update(Name="glueetl", PythonVersion="3")
         arguments["--sagemaker_role"] = profile.sagemaker_role_arn
+        arguments["--additional-python-modules"] = LAUNCHER_MODULES
     spec["DefaultArguments"] = arguments
     return Resource("glue_job", spec["Name"], spec)
 

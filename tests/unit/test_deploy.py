@@ -68,7 +68,7 @@ def test_empty_account_gets_every_resource(deployed):
     export = glue.get_job(JobName="flightlake-dev-export-features")["Job"]
     assert export["ExecutionClass"] == "FLEX"
     train = glue.get_job(JobName="flightlake-dev-train")["Job"]
-    assert train["Command"]["Name"] == "pythonshell"
+    assert train["Command"]["Name"] == "glueetl" and train["NumberOfWorkers"] == 2
     assert train["Role"] == profile.launcher_role_arn
     assert train["DefaultArguments"]["--sagemaker_role"] == profile.sagemaker_role_arn
 

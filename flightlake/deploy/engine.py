@@ -276,6 +276,38 @@ class Deployer:
         elif kind == "glue_trigger":
             self.glue.delete_trigger(Name=name)
 
+    def _views(self, apply: bool) -> list[Change]:
+        """sql/views as Glue VIRTUAL_VIEW tables; a view whose file is gone is dropped (our
+        databases hold only our views)."""
+        from flightlake.deploy.views import view_inputs
+
+        out = []
+        wanted = view_inputs(self.profile.database_prefix)
+        for database, table in wanted:
+            target = f"{database}.{table['Name']}"
+            try:
+                current = self.glue.get_table(DatabaseName=database, Name=table["Name"])["Table"]
+            except self.glue.exceptions.EntityNotFoundException:
+                current = None
+            same = current is not None and all(
+                current.get(k) == table[k] for k in ("ViewOriginalText", "Description")
+            ) and current["StorageDescriptor"]["Columns"] == table["StorageDescriptor"]["Columns"]
+            verb = "create" if current is None else "unchanged" if same else "update"
+            if apply and verb == "create":
+                self.glue.create_table(DatabaseName=database, TableInput=table)
+            elif apply and verb == "update":
+                self.glue.update_table(DatabaseName=database, TableInput=table)
+            out.append(Change(verb, "glue_view", target))
+        names = {(d, t["Name"]) for d, t in wanted}
+        for database in sorted({d for d, _ in wanted}):
+            for table in self.glue.get_tables(DatabaseName=database)["TableList"]:
+                gone = (database, table["Name"]) not in names
+                if table.get("TableType") == "VIRTUAL_VIEW" and gone:
+                    if apply:
+                        self.glue.delete_table(DatabaseName=database, Name=table["Name"])
+                    out.append(Change("delete", "glue_view", f"{database}.{table['Name']}"))
+        return out
+
     def _owned(self) -> list[tuple[str, str]]:
         """(kind, name) of every Glue resource tagged as this project's, this profile's."""
         g = self.glue
@@ -312,6 +344,7 @@ class Deployer:
         ):
             verb = "create" if action.kind.startswith("create") else action.kind
             changes.append(Change(verb, "glue_catalog", action.target))
+        changes += self._views(apply)
         for r in wanted:
             current = self._current(r.kind, r.name)
             verb = "create" if current is None else (

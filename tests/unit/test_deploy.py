@@ -3,7 +3,9 @@ step's resources, the uploaded code and the wheel."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import subprocess
 import sys
 import zipfile
@@ -46,6 +48,7 @@ def test_empty_account_gets_every_resource(deployed):
         "s3_bucket": 1,
         "s3_object": 12,  # the wheel and 11 entry scripts
         "glue_catalog": 12,  # raw, processed, curated databases and 9 tables
+        "glue_view": 8,  # sql/views
         "glue_crawler": 5,
         "glue_job": 11,
         "glue_workflow": 2,
@@ -103,6 +106,12 @@ def test_empty_account_gets_every_resource(deployed):
     }
     table = glue.get_table(DatabaseName="flightlake_dev_curated", Name="predictions")["Table"]
     assert table["Parameters"]["projection.scoring_date.interval.unit"] == "DAYS"
+    view = glue.get_table(DatabaseName="flightlake_dev_curated", Name="route_ranking")["Table"]
+    assert view["TableType"] == "VIRTUAL_VIEW"
+    encoded = view["ViewOriginalText"].removeprefix("/* Presto View: ").removesuffix(" */")
+    presto = json.loads(base64.b64decode(encoded))
+    assert "FROM flightlake_dev_curated.flights" in presto["originalSql"]
+    assert presto["columns"][0] == {"name": "route_rank", "type": "bigint"}
 
     s3 = boto3.client("s3", region_name=REGION)
     rule = s3.get_bucket_encryption(Bucket=profile.bucket)["ServerSideEncryptionConfiguration"]

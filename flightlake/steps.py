@@ -7,8 +7,7 @@ One Spark session serves every step of a run; it starts on the first step that n
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
@@ -22,12 +21,10 @@ class Steps:
     lake: Lake
     run_id: str
     score_date: date | None = None  # default: the newest flight date delivered to raw/
-    echo: Callable[[str], None] = print
     backend: str = "local"
     sagemaker_role: str | None = None
     database_prefix: str = ""  # Athena (an s3:// lake): the environment's databases
     workgroup: str = "primary"
-    results: dict = field(default_factory=dict)
 
     def _model_backend(self):
         from flightlake import modeling

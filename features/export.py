@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from datetime import date
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from features import build, vocabulary
@@ -42,11 +42,19 @@ def _curated_flights(spark: SparkSession, lake: Lake) -> DataFrame:
     return spark.read.schema(contract.spark_schema()).parquet(lake.uri(path))
 
 
-def _features(spark: SparkSession, lake: Lake, extra_days: Iterable[date] = ()) -> DataFrame:
+def _features(
+    spark: SparkSession, lake: Lake, extra_days: Iterable[date] = ()
+) -> tuple[DataFrame, Row]:
+    """The feature rows, and the source's first and last date and run ids (one pass)."""
     flights = _curated_flights(spark, lake)
-    span = flights.agg(F.min("flight_date"), F.max("flight_date")).first()
-    years = [d.year for d in (*span, *extra_days) if d is not None]
-    return build.transform(flights, build.federal_holidays(min(years), max(years)))
+    facts = flights.agg(
+        F.min("flight_date").alias("first"),
+        F.max("flight_date").alias("last"),
+        F.sort_array(F.collect_set("ingest_run_id")).alias("runs"),
+    ).first()
+    years = [d.year for d in (facts["first"], facts["last"], *extra_days) if d is not None]
+    holidays = build.federal_holidays(min(years), max(years))
+    return build.transform(flights, holidays), facts
 
 
 def _write_csv_parts(
@@ -94,16 +102,6 @@ def _write_scoring(lake: Lake, encoded: DataFrame, export_id: str, days: list[da
     return out
 
 
-def _lineage(spark: SparkSession, lake: Lake) -> dict:
-    flights = _curated_flights(spark, lake)
-    source_runs = sorted(r[0] for r in flights.select("ingest_run_id").distinct().collect())
-    curated_state = read_json(lake.storage, lake.curated_state_file(), default={})
-    return {
-        "source_runs": source_runs,
-        "curated_run": curated_state.get("run_id"),
-    }
-
-
 def export(
     spark: SparkSession,
     lake: Lake,
@@ -116,7 +114,7 @@ def export(
     config = config or SplitConfig.load()
     export_id = export_id or new_export_id()
     days = sorted(set(scoring_days))
-    features = _features(spark, lake, days)
+    features, facts = _features(spark, lake, days)
     features = features.withColumn("split", config.column(F.col("flight_date"))).cache()
     vocab = vocabulary.build(features.where(F.col("split") == "train"))
     encoded = vocabulary.encode(features, vocab).cache()
@@ -139,7 +137,6 @@ def export(
                 staged[split], f"{lake.export_split_dir(export_id, split)}/{CSV_FILE}"
             )
         scoring = _write_scoring(lake, encoded, export_id, days)
-        span = encoded.agg(F.min("flight_date"), F.max("flight_date")).first()
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             "export_id": export_id,
@@ -162,8 +159,11 @@ def export(
                 for s in SPLITS
             },
             "scoring": scoring,
-            "data_range": {"from": span[0].isoformat(), "to": span[1].isoformat()},
-            "lineage": _lineage(spark, lake),
+            "data_range": {"from": facts["first"].isoformat(), "to": facts["last"].isoformat()},
+            "lineage": {
+                "source_runs": list(facts["runs"]),
+                "curated_run": read_json(lake.storage, lake.curated_state_file(), {}).get("run_id"),
+            },
             "seconds": round(time.perf_counter() - started, 3),
         }
         write_json(lake.storage, lake.export_manifest(export_id), manifest)
@@ -183,7 +183,8 @@ def add_scoring(spark: SparkSession, lake: Lake, export_id: str, days: Iterable[
     wanted = sorted(set(days) - {date.fromisoformat(d) for d in manifest["scoring"]})
     if not wanted:
         return manifest
-    encoded = vocabulary.encode(_features(spark, lake, wanted), manifest["vocabularies"])
+    features, _ = _features(spark, lake, wanted)
+    encoded = vocabulary.encode(features, manifest["vocabularies"])
     try:
         manifest["scoring"].update(_write_scoring(lake, encoded, export_id, wanted))
     finally:

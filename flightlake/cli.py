@@ -11,6 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from flightlake.errors import one_line
 from flightlake.lake import Lake
 
 app = typer.Typer(
@@ -35,19 +36,6 @@ LakeOption = Annotated[
 def fail(message: str, code: int = 1) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as the single line a person needs (JobError messages are written so)."""
-    from flightlake.errors import JobError
-
-    java = getattr(exc, "java_exception", None)
-    if java is not None:  # a Spark failure: its root cause says what went wrong
-        while java.getCause() is not None:
-            java = java.getCause()
-        return f"Spark failed: {str(java.toString()).splitlines()[0]}"
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return first if isinstance(exc, JobError) else f"{type(exc).__name__}: {first}"
 
 
 @app.command()
@@ -513,10 +501,11 @@ def _backend(backend: str, target: Lake, profile: str | None, role: str | None, 
     if backend not in modeling.BACKENDS:
         fail(f"--backend must be one of {', '.join(modeling.BACKENDS)}")
     if backend == "local":
-        return (
-            modeling.launcher_for("local", echo=lambda line: console.print(f"  [dim]{line}[/]")),
-            modeling.registry_for("local", target),
-        )
+
+        def echo(line: str) -> None:
+            console.print(f"  [dim]{line}[/]")
+
+        return modeling.backend("local", target, echo=echo)
     if not role:
         fail("--backend sagemaker needs --role (or FLIGHTLAKE_SAGEMAKER_ROLE)")
     if not target.root.startswith("s3://"):
@@ -524,19 +513,7 @@ def _backend(backend: str, target: Lake, profile: str | None, role: str | None, 
     import boto3
 
     session = boto3.Session(profile_name=profile)
-    return (
-        # Waits for each job: the registry needs the metrics, scoring needs the output.
-        modeling.launcher_for(
-            "sagemaker",
-            echo=None,
-            role_arn=role,
-            boto_session=session,
-            spot=spot,
-            code_uri=target.uri("_ml/code"),
-            wait=True,
-        ),
-        modeling.registry_for("sagemaker", target, group="delay-risk", boto_session=session),
-    )
+    return modeling.backend("sagemaker", target, role=role, boto_session=session, spot=spot)
 
 
 def _days(first: str | None, last: str | None) -> list[date]:

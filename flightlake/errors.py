@@ -3,3 +3,14 @@
 
 class JobError(RuntimeError):
     """A job cannot run or must not publish; the first line of the message says why."""
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as the single line a person needs (JobError messages are written so)."""
+    java = getattr(exc, "java_exception", None)
+    if java is not None:  # a Spark failure: its root cause says what went wrong
+        while java.getCause() is not None:
+            java = java.getCause()
+        return f"Spark failed: {str(java.toString()).splitlines()[0]}"
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return first if isinstance(exc, JobError) else f"{type(exc).__name__}: {first}"

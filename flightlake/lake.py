@@ -12,6 +12,7 @@ features/<export_id>/{train,validation,test}/part-00000.csv   SageMaker XGBoost 
 features/<export_id>/scoring/flight_date=<D>/part-00000.csv   flight id first, no label
 features/<export_id>/manifest.json                 feature order, vocabularies, counts, lineage
 _ml/jobs/<job>/                                    a local training job's /opt/ml-shaped folder
+_ml/code/                                          code the SageMaker SDK stages (s3:// lakes)
 _ml/registry/<group>/v<NNNN>.json                  model versions, metrics, approval status
 _ml/transform/<scoring_run>/flight_date=<D>/*.out  batch-transform output, one per input file
 _ml/drift/<scoring_run>.json                       PSI per feature, scoring vs training set
@@ -161,16 +162,21 @@ class Lake:
         return f"features/{export_id}/scoring/flight_date={day.isoformat()}"
 
     @staticmethod
-    def training_job_dir(job_name: str) -> str:
-        return f"_ml/jobs/{job_name}"
+    def training_jobs_dir() -> str:
+        return "_ml/jobs"
+
+    @staticmethod
+    def model_code_dir() -> str:
+        """Where the SageMaker SDK stages training and inference code (s3:// lakes)."""
+        return "_ml/code"
 
     @staticmethod
     def registry_dir(group: str) -> str:
         return f"_ml/registry/{group}"
 
     @staticmethod
-    def transform_dir(scoring_run: str) -> str:
-        return f"_ml/transform/{scoring_run}"
+    def transform_dir(scoring_run: str, day: date) -> str:
+        return f"_ml/transform/{scoring_run}/flight_date={day.isoformat()}"
 
     @staticmethod
     def drift_file(scoring_run: str) -> str:

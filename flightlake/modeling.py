@@ -23,7 +23,7 @@ from flightlake.errors import JobError
 from flightlake.lake import PART_FILE, Lake
 from flightlake.runtime.storage import write_json
 from training.launchers.base import Launcher, TrainingRequest, TransformRequest
-from training.registry.base import Registry
+from training.registry.base import GROUP, Registry
 
 Echo = Callable[[str], None]
 BACKENDS = ("local", "sagemaker")
@@ -53,6 +53,38 @@ def registry_for(backend: str, lake: Lake, **options) -> Registry:
     raise JobError(f"unknown back end {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
+def backend(
+    kind: str,
+    lake: Lake,
+    echo: Echo | None = None,
+    role: str | None = None,
+    boto_session=None,
+    spot: bool = False,
+) -> tuple[Launcher, Registry]:
+    """The launcher and registry of a back end. SageMaker's wait for each job: the registry
+    needs the training metrics, scoring needs the transform output."""
+    if kind == "local":
+        return launcher_for("local", echo or (lambda line: None)), registry_for("local", lake)
+    if kind != "sagemaker":
+        raise JobError(f"unknown back end {kind!r}: use one of {', '.join(BACKENDS)}")
+    if not role:
+        raise JobError("the sagemaker back end needs a SageMaker execution role ARN")
+    if boto_session is None:
+        import boto3
+
+        boto_session = boto3.Session()
+    launcher = launcher_for(
+        "sagemaker",
+        echo=None,
+        role_arn=role,
+        boto_session=boto_session,
+        spot=spot,
+        code_uri=lake.uri(lake.model_code_dir()),
+        wait=True,
+    )
+    return launcher, registry_for("sagemaker", lake, group=GROUP, boto_session=boto_session)
+
+
 def train(
     lake: Lake,
     launcher: Launcher,
@@ -73,7 +105,7 @@ def train(
         job_name=job_name,
         channels={s: lake.uri(lake.export_split_dir(export_id, s)) for s in SPLITS},
         hyperparameters=hyperparameters or {},
-        output_uri=lake.uri("_ml/jobs"),
+        output_uri=lake.uri(lake.training_jobs_dir()),
         spot=spot,
     )
     model = launcher.train(request)
@@ -188,7 +220,7 @@ def score(
     transform_seconds = 0.0
     try:
         for day in days:
-            out_dir = f"{lake.transform_dir(scoring_run)}/flight_date={day.isoformat()}"
+            out_dir = lake.transform_dir(scoring_run, day)
             t0 = time.perf_counter()
             launcher.transform(
                 TransformRequest(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flightlake import runs
 from flightlake.dag import Step
+from flightlake.errors import one_line
 from flightlake.lake import Lake
 from flightlake.runtime.storage import read_json, write_json
 
@@ -71,8 +72,6 @@ def run(
             try:
                 detail = execute(step) or {}
             except Exception as exc:
-                from flightlake.cli import one_line
-
                 outcome = StepOutcome(
                     step.name, "failed", time.perf_counter() - started, error=one_line(exc)
                 )

@@ -29,25 +29,7 @@ class Steps:
     def _model_backend(self):
         from flightlake import modeling
 
-        if self.backend == "local":
-            return (
-                modeling.launcher_for("local", echo=lambda line: None),
-                modeling.registry_for("local", self.lake),
-            )
-        import boto3
-
-        session = boto3.Session()
-        return (
-            modeling.launcher_for(
-                "sagemaker",
-                echo=None,
-                role_arn=self.sagemaker_role,
-                boto_session=session,
-                code_uri=self.lake.uri("_ml/code"),
-                wait=True,
-            ),
-            modeling.registry_for("sagemaker", self.lake, group="delay-risk", boto_session=session),
-        )
+        return modeling.backend(self.backend, self.lake, role=self.sagemaker_role)
 
     @cached_property
     def spark(self):

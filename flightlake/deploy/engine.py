@@ -26,7 +26,6 @@ from flightlake.deploy.resources import (
     Resource,
     code_uri,
     desired,
-    fingerprint,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -214,8 +213,7 @@ class Deployer:
         for key, value in r.spec.items():
             if key in ("Tags", "StartOnCreation"):
                 continue
-            have = current.get(key)
-            if fingerprint(have) != fingerprint(value) and not _contains(have, value):
+            if not _contains(current.get(key), value):
                 return False
         return True
 

@@ -8,13 +8,13 @@ uses. No `*` action anywhere; a `*` resource only for the few actions AWS cannot
 from __future__ import annotations
 
 from flightlake.deploy.config import Profile
+from training.registry.base import GROUP as MODEL_GROUP
 
 VERSION = "2012-10-17"
 # Actions IAM only accepts on "*" (no resource-level permissions).
 UNSCOPABLE = frozenset({"ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"})
 # The account that publishes SageMaker's XGBoost image in eu-west-1 (image_uris).
 XGBOOST_IMAGE_ACCOUNTS = {"eu-west-1": "141502667606", "us-east-1": "683313688378"}
-MODEL_GROUP = "delay-risk"
 
 
 def _account(arn: str) -> str:

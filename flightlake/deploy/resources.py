@@ -4,7 +4,6 @@ catalog tables are planned in deploy/engine.py from the same sources.)"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,6 +205,3 @@ def desired(
     flows = [r for w in dag.WORKFLOWS.values() for r in _workflow(profile, w, names, steps)]
     return [*crawler_resources, *jobs, *flows, workgroup(profile)]
 
-
-def fingerprint(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, sort_keys=True, default=str)

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 # Approval compares validation AUC: the test split stays untouched by every decision.
 APPROVAL_METRIC = "validation_auc"
+GROUP = "delay-risk"  # the local registry's folder and the SageMaker model package group
 APPROVED = "Approved"
 REJECTED = "Rejected"
 

@@ -8,9 +8,7 @@ from typing import Any
 from flightlake import runs
 from flightlake.lake import Lake
 from flightlake.runtime.storage import read_json, write_json
-from training.registry.base import APPROVED, ModelVersion, decide
-
-GROUP = "delay-risk"
+from training.registry.base import APPROVED, GROUP, ModelVersion, decide
 
 
 class LocalRegistry:

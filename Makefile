@@ -29,20 +29,25 @@ java: $(STAMP)
 	  $(BIN)/python -m flightlake.runtime.java >/dev/null; } || \
 	  { $(BIN)/python -m flightlake.runtime.java; exit 1; }
 
+# The pipeline as the schedule runs it, through the one runner: the daily workflow (crawl,
+# process, curate, gates, views), the weekly one (feature export, train, register), then the
+# daily scoring steps over December with the model just approved.
 run: setup
 	$(BIN)/flightlake land --lake $(LAKE)
 	$(BIN)/flightlake run --lake $(LAKE)
-	$(BIN)/flightlake export --lake $(LAKE) --score-from 2013-12-01 --score-to 2013-12-31
-	$(BIN)/flightlake train --lake $(LAKE)
-	$(BIN)/flightlake score --lake $(LAKE) --from 2013-12-01 --to 2013-12-31
+	$(BIN)/flightlake run --lake $(LAKE) --workflow weekly
+	$(BIN)/flightlake run --lake $(LAKE) --from export_scoring --date 2013-12-01 --to 2013-12-31
 	$(BIN)/flightlake status --lake $(LAKE)
 	$(BIN)/flightlake sql --lake $(LAKE) --file sql/queries/carrier_league_table.sql
 
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Style, the direction of imports (contracts in pyproject.toml) and dead code.
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 bench: setup
 	$(BIN)/python bench/bench_processed.py

@@ -1,1 +1,1 @@
-"""Feature definitions and the feature-export job of the delay-risk model."""
+"""The delay-risk model's features: their definitions and the export_features step."""

@@ -5,13 +5,14 @@ features/<export_id>/train/part-00000.csv       label, features… (no header)
 features/<export_id>/scoring/flight_date=D/…    flight id, features… (no header, no label)
 features/<export_id>/manifest.json              written last: an export without it is unfinished
 
-Entry points: `flightlake export` locally, glue_jobs/export_features.py on Glue.
+The weekly workflow's `export_features` step (also `flightlake export`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from pyspark.sql import DataFrame, Row, SparkSession
@@ -24,6 +25,8 @@ from flightlake import runs
 from flightlake.contracts import get_curated
 from flightlake.errors import JobError
 from flightlake.lake import Lake
+from flightlake.partitions import DAY_PATTERN
+from flightlake.run_context import RunContext, StepResult
 from flightlake.runtime.storage import read_json, write_json
 
 CSV_FILE = "part-00000.csv"
@@ -38,7 +41,7 @@ def _curated_flights(spark: SparkSession, lake: Lake) -> DataFrame:
     contract = get_curated("flights")
     path = lake.table_dir("curated", "flights")
     if not lake.storage.list_files(path):
-        raise JobError(f"{lake.uri(path)}: curated.flights is empty; run `flightlake run` first")
+        raise JobError(f"{lake.uri(path)}: curated.flights is empty; run the daily workflow first")
     return spark.read.schema(contract.spark_schema()).parquet(lake.uri(path))
 
 
@@ -83,13 +86,14 @@ def _write_csv_parts(
     return staged
 
 
-def _write_scoring(lake: Lake, encoded: DataFrame, export_id: str, days: list[date]) -> dict:
+def _write_scoring(
+    lake: Lake, encoded: DataFrame, export_id: str, days: list[date], stage: str
+) -> dict:
     if not days:
         return {}
     rows = encoded.where(F.col("flight_date").isin(days)).withColumn(
-        "scoring_day", F.date_format("flight_date", "yyyy-MM-dd")
+        "scoring_day", F.date_format("flight_date", DAY_PATTERN)
     )
-    stage = f"{lake.staging_dir(export_id)}/scoring"
     staged = _write_csv_parts(lake, rows, "scoring_day", [ID, *FEATURE_NAMES], stage)
     absent = [d.isoformat() for d in days if d.isoformat() not in staged]
     if absent:
@@ -105,11 +109,13 @@ def _write_scoring(lake: Lake, encoded: DataFrame, export_id: str, days: list[da
 def export(
     spark: SparkSession,
     lake: Lake,
+    stage: str,
     config: SplitConfig | None = None,
     scoring_days: Iterable[date] = (),
     export_id: str | None = None,
 ) -> dict:
-    """Build every split and the scoring sets of `scoring_days`; return the manifest."""
+    """Build every split and the scoring sets of `scoring_days` (staged under `stage`, a
+    scratch folder); return the manifest."""
     started = time.perf_counter()
     config = config or SplitConfig.load()
     export_id = export_id or new_export_id()
@@ -128,15 +134,16 @@ def export(
     missing = [s for s in SPLITS if s not in stats]
     if missing:
         raise JobError(f"split(s) {', '.join(missing)} have no flights: {config.as_dict()}")
-    stage = lake.staging_dir(export_id)
     try:
         labelled = encoded.where(F.col("split").isNotNull())
-        staged = _write_csv_parts(lake, labelled, "split", [LABEL, *FEATURE_NAMES], stage)
+        staged = _write_csv_parts(
+            lake, labelled, "split", [LABEL, *FEATURE_NAMES], f"{stage}/splits"
+        )
         for split in SPLITS:
             lake.storage.publish(
                 staged[split], f"{lake.export_split_dir(export_id, split)}/{CSV_FILE}"
             )
-        scoring = _write_scoring(lake, encoded, export_id, days)
+        scoring = _write_scoring(lake, encoded, export_id, days, f"{stage}/scoring")
         manifest = {
             "manifest_version": MANIFEST_VERSION,
             "export_id": export_id,
@@ -173,22 +180,52 @@ def export(
     finally:
         encoded.unpersist()
         features.unpersist()
-        lake.storage.delete_prefix(stage)
     return manifest
 
 
-def add_scoring(spark: SparkSession, lake: Lake, export_id: str, days: Iterable[date]) -> dict:
-    """Scoring sets for more days, encoded with the export's own training vocabulary."""
+@dataclass(kw_only=True)
+class ExportResult(StepResult):
+    export_id: str = ""
+    uri: str = ""
+    features: int = 0
+    splits: dict[str, dict] = field(default_factory=dict)  # from, to, rows, positive_rate
+    scoring: dict[str, int] = field(default_factory=dict)  # day → rows
+
+    def summary(self) -> str:
+        rows = ", ".join(f"{name} {s['rows']:,}" for name, s in self.splits.items())
+        return f"{self.export_id}: {self.features} features; {rows} rows → {self.uri}"
+
+
+def export_features(ctx: RunContext) -> ExportResult:
+    """The step: a new export from curated.flights (splits from the context's split config,
+    scoring sets of the context's dates, if any)."""
+    lake = ctx.lake
+    manifest = export(
+        ctx.spark, lake, ctx.staging, SplitConfig.load(ctx.split_config), ctx.dates, ctx.export_id
+    )
+    return ExportResult(
+        export_id=manifest["export_id"],
+        uri=lake.uri(lake.export_dir(manifest["export_id"])),
+        features=len(manifest["features"]),
+        splits=manifest["splits"],
+        scoring=manifest["scoring"],
+        seconds=manifest["seconds"],
+    )
+
+
+def add_scoring(ctx: RunContext, export_id: str, days: Iterable[date]) -> dict:
+    """Scoring sets for more days, encoded with the export's own training vocabulary (Spark
+    starts only if a day is missing)."""
+    lake = ctx.lake
     manifest = load_manifest(lake, export_id)
     wanted = sorted(set(days) - {date.fromisoformat(d) for d in manifest["scoring"]})
     if not wanted:
         return manifest
-    features, _ = _features(spark, lake, wanted)
+    features, _ = _features(ctx.spark, lake, wanted)
     encoded = vocabulary.encode(features, manifest["vocabularies"])
-    try:
-        manifest["scoring"].update(_write_scoring(lake, encoded, export_id, wanted))
-    finally:
-        lake.storage.delete_prefix(lake.staging_dir(export_id))
+    manifest["scoring"].update(
+        _write_scoring(lake, encoded, export_id, wanted, f"{ctx.staging}/scoring")
+    )
     write_json(lake.storage, lake.export_manifest(export_id), manifest)
     return manifest
 
@@ -204,35 +241,8 @@ def latest_export(lake: Lake) -> str | None:
     """The newest finished export (one with a manifest)."""
     ids = sorted(
         f.path.split("/")[1]
-        for f in lake.storage.list_files("features")
+        for f in lake.storage.list_files(lake.exports_dir())
         if f.path.endswith("/manifest.json")
     )
     return ids[-1] if ids else None
 
-
-def run_entry(argv: list[str] | None = None) -> dict:
-    """What glue_jobs/export_features.py does (--lake, optional --split_config,
-    --scoring_from/--scoring_to)."""
-    from flightlake.runtime.glue_args import job_args
-    from flightlake.runtime.spark import get_spark
-
-    args = job_args(["lake"], ["split_config", "scoring_from", "scoring_to", "export_id"], argv)
-    days = day_range(args["scoring_from"], args["scoring_to"])
-    return export(
-        get_spark(),
-        Lake.at(args["lake"]),
-        SplitConfig.load(args["split_config"]),
-        days,
-        args["export_id"],
-    )
-
-
-def day_range(first: str | date | None, last: str | date | None) -> list[date]:
-    """Every day from `first` to `last` inclusive (none when `first` is not given)."""
-    if not first:
-        return []
-    start = first if isinstance(first, date) else date.fromisoformat(first)
-    end = last if isinstance(last, date) else date.fromisoformat(last) if last else start
-    if end < start:
-        raise ValueError(f"{start} … {end}: the range ends before it starts")
-    return [date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)]

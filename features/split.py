@@ -6,12 +6,15 @@ import itertools
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-DEFAULT_CONFIG = Path(__file__).with_name("splits.toml")
+# Package data, read through importlib.resources: found wherever the package is installed.
+DEFAULT_CONFIG = files("features") / "splits.toml"
 SPLITS = ("train", "validation", "test")
 
 
@@ -21,22 +24,23 @@ class SplitConfig:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> SplitConfig:
-        path = Path(path or DEFAULT_CONFIG)
+        """From a TOML file; without one, features/splits.toml as installed."""
+        source: Path | Traversable = Path(path) if path else DEFAULT_CONFIG
         try:
-            raw = tomllib.loads(path.read_text())
+            raw = tomllib.loads(source.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ValueError(f"{path}: cannot read the split config: {exc}") from None
+            raise ValueError(f"{source}: cannot read the split config: {exc}") from None
         ranges = {}
         for split in SPLITS:
             spec = raw.get(split)
             if not isinstance(spec, dict) or not {"from", "to"} <= spec.keys():
-                raise ValueError(f"{path}: [{split}] needs from = YYYY-MM-DD and to = YYYY-MM-DD")
-            first, last = _day(path, split, spec["from"]), _day(path, split, spec["to"])
+                raise ValueError(f"{source}: [{split}] needs from = YYYY-MM-DD and to = YYYY-MM-DD")
+            first, last = _day(source, split, spec["from"]), _day(source, split, spec["to"])
             if last < first:
-                raise ValueError(f"{path}: [{split}] ends before it starts")
+                raise ValueError(f"{source}: [{split}] ends before it starts")
             ranges[split] = (first, last)
         config = cls(ranges)
-        config.check(path)
+        config.check(source)
         return config
 
     def check(self, where: object = "split config") -> None:
@@ -60,7 +64,7 @@ class SplitConfig:
         }
 
 
-def _day(path: Path, split: str, value: object) -> date:
+def _day(path: object, split: str, value: object) -> date:
     if isinstance(value, date):
         return value
     try:

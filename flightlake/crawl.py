@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from flightlake.crawlers import sources
+from flightlake.contracts import raw_sources
+from flightlake.contracts.types import duckdb_type
 from flightlake.lake import Lake, RawFile
 from flightlake.runtime.storage import read_json, write_json
-
-STATE = "_state/crawl.json"
-CASTS = {"int": "BIGINT", "double": "DOUBLE", "timestamp": "TIMESTAMPTZ"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,8 @@ def _names(line: str) -> list[str]:
 
 def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
     """Values that no longer parse as the contract's type, per file and column (by name)."""
-    contract_cols = [c for c in sources()[source].columns if c.type in CASTS]
+    # Every value is a string: only the other types can fail to parse.
+    contract_cols = [c for c in raw_sources()[source].columns if c.type != "string"]
     if not files or not contract_cols:
         return []
     uris = ", ".join("'" + lake.uri(f.path).replace("'", "''") + "'" for f in files)
@@ -69,13 +68,13 @@ def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
             return []
         counts = ", ".join(
             f'count_if("{c.name}" IS NOT NULL AND "{c.name}" <> \'NA\' '
-            f'AND try_cast("{c.name}" AS {CASTS[c.type]}) IS NULL) AS "bad_{i}"'
+            f'AND try_cast("{c.name}" AS {duckdb_type(c.type)}) IS NULL) AS "bad_{i}"'
             for i, c in enumerate(checked)
         )
         rows = con.sql(f"SELECT filename, {counts} FROM {relation} GROUP BY filename").fetchall()
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
-        return [Drift(source, f"raw/{source}/", "unreadable", "-", first)]
+        return [Drift(source, f"{lake.raw_dir(source)}/", "unreadable", "-", first)]
     root = lake.uri("")
     drifts = []
     for filename, *bad in rows:
@@ -90,11 +89,11 @@ def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
 
 def crawl(lake: Lake) -> tuple[dict[str, int], list[Drift]]:
     """Crawl new folders; return (new files crawled per source, drift found)."""
-    state = read_json(lake.storage, STATE, default={"folders": [], "tables": {}})
+    state = read_json(lake.storage, lake.crawl_state_file(), default={"folders": [], "tables": {}})
     seen = set(state["folders"])
     crawled: dict[str, int] = {}
     drifts: list[Drift] = []
-    for source, spec in sources().items():
+    for source, spec in raw_sources().items():
         files = [f for f in lake.raw_files(source) if _folder(f) not in seen]
         crawled[source] = len(files)
         expected = [c.name for c in spec.columns]
@@ -129,9 +128,9 @@ def crawl(lake: Lake) -> tuple[dict[str, int], list[Drift]]:
             broken |= {_folder(f) for f in files}
         seen.update(_folder(f) for f in files if _folder(f) not in broken)
     state["folders"] = sorted(seen)
-    write_json(lake.storage, STATE, state)
+    write_json(lake.storage, lake.crawl_state_file(), state)
     return crawled, drifts
 
 
 def registered_tables(lake: Lake) -> dict[str, list[str]]:
-    return read_json(lake.storage, STATE, default={"tables": {}})["tables"]
+    return read_json(lake.storage, lake.crawl_state_file(), default={"tables": {}})["tables"]

@@ -5,7 +5,7 @@ python -m flightlake.dictionary > docs/data_dictionary.md
 
 from __future__ import annotations
 
-from flightlake.contracts import CONTRACTS, Column, Contract
+from flightlake.contracts import Column, Contract, all_contracts
 
 
 def _constraints(c: Column) -> str:
@@ -33,7 +33,9 @@ def render_table(contract: Contract) -> str:
         else "- not partitioned (one file)",
         f"- raw source: `raw/{contract.source.name}/` ({contract.source.layout})"
         if contract.source
-        else f"- built from: {', '.join(f'processed.{d}' for d in contract.depends_on)}",
+        # A contract's dependencies are processed tables, also for a table built on another
+        # curated table (daily stats on curated.flights): the one it ultimately reads.
+        else f"- depends on: {', '.join(f'processed.{d}' for d in contract.depends_on)}",
         "",
         "| column | type | required | constraints | description |",
         "|---|---|---|---|---|",
@@ -62,12 +64,17 @@ def render() -> str:
         "# Data dictionary",
         "",
         "Generated from `flightlake/contracts/` by `python -m flightlake.dictionary`; do not edit.",
-        "Column constraints are quarantine rules too, named `<column>_not_null`, `_format`, "
-        "`_range` and `_accepted`. The quality gate checks the same constraints, types and key "
-        "uniqueness on every table before it is published (see docs/quality.md).",
+        "Every table of the lake: the processed tables, built from raw files; the curated "
+        "tables, built from them; and `curated.predictions`, written by batch scoring "
+        "(`flightlake score`).",
+        "",
+        "In processed tables the column constraints are quarantine rules too, named "
+        "`<column>_not_null`, `_format`, `_range` and `_accepted`. The quality gate checks the "
+        "same constraints, types and key uniqueness on every processed table and every table the "
+        "curated build writes before it is published (see docs/quality.md).",
         "",
     ]
-    tables = "\n\n".join(render_table(c) for c in CONTRACTS.values())
+    tables = "\n\n".join(render_table(c) for c in all_contracts())
     return "\n".join(head) + "\n" + tables + "\n"
 
 

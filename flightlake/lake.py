@@ -6,8 +6,12 @@ curated/<table>/<partition>=<value>/part-00000.parquet
 quarantine/<table>/delivered=<D>/<file>.parquet    rejected rows of one raw file
 _state/ledger/<table>.json                         raw files already processed
 _state/curated.json                                processed files curated was built from
-_runs/<run_id>.json                                one record per run
-_staging/<run_id>/...                              scratch, removed after each run
+_state/crawl.json                                  raw folders the crawler has read
+_state/workflows/<workflow>.json                   a workflow's run: its run id, each step's outcome
+_runs/<run_id>.<step>.json                         one record per step run (one shape for all)
+_runs/<run_id>.<workflow>.json                     one record per workflow run: its steps
+_quality/<run_id>/<table>.json, report.html        quality-gate results of a run
+_staging/<run_id>/<step>/...                       a step's scratch, emptied before and after it
 features/<export_id>/{train,validation,test}/part-00000.csv   SageMaker XGBoost CSV, label first
 features/<export_id>/scoring/flight_date=<D>/part-00000.csv   flight id first, no label
 features/<export_id>/manifest.json                 feature order, vocabularies, counts, lineage
@@ -75,6 +79,10 @@ class Lake:
     def uri(self, rel: str) -> str:
         return self.storage.uri(rel)
 
+    def exists(self) -> bool:
+        """A lake has a layer folder: landing creates raw/."""
+        return any(self.storage.exists(layer) for layer in ("raw", "processed", "curated"))
+
     @staticmethod
     def raw_dir(source: str) -> str:
         return f"raw/{source}"
@@ -121,6 +129,14 @@ class Lake:
         return "_state/curated.json"
 
     @staticmethod
+    def crawl_state_file() -> str:
+        return "_state/crawl.json"
+
+    @staticmethod
+    def workflow_state_file(workflow: str) -> str:
+        return f"_state/workflows/{workflow}.json"
+
+    @staticmethod
     def runs_dir() -> str:
         return "_runs"
 
@@ -142,8 +158,12 @@ class Lake:
         return f"_quality/{run_id}/report.html"
 
     @staticmethod
-    def staging_dir(run_id: str) -> str:
-        return f"_staging/{run_id}"
+    def staging_dir(run_id: str, step: str) -> str:
+        return f"_staging/{run_id}/{step}"
+
+    @staticmethod
+    def exports_dir() -> str:
+        return "features"
 
     @staticmethod
     def export_dir(export_id: str) -> str:
@@ -160,6 +180,11 @@ class Lake:
     @staticmethod
     def scoring_dir(export_id: str, day: date) -> str:
         return f"features/{export_id}/scoring/flight_date={day.isoformat()}"
+
+    @staticmethod
+    def ml_dir() -> str:
+        """Everything the model's jobs write: jobs, staged code, registry, transform output."""
+        return "_ml"
 
     @staticmethod
     def training_jobs_dir() -> str:

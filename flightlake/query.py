@@ -18,6 +18,8 @@ from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.hive import Hive
 from sqlglot.errors import ParseError, SqlglotError
 
+from flightlake.sqlresolve import schema_of, unresolved
+
 # The databases SQL files name, and what they are called in this environment.
 LOCAL_DATABASES = {"processed": "processed", "curated": "curated"}
 
@@ -106,10 +108,8 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, source: str = "<query>") -> pa
 def _locate(con: duckdb.DuckDBPyConnection, sql: str, source: str) -> str | None:
     """DuckDB reports positions in the transpiled SQL; resolve the original file's tables and
     columns instead, which names the line in the file the person wrote."""
-    from flightlake.sqlcheck import check_text, schema_of
-
     try:
-        problems = check_text(sql, source, schema_of(con))
+        problems = unresolved(parse(sql, source), source, schema_of(con))
     except Exception:  # the locator is best effort; the engine's message still stands
         return None
     return problems[0] if problems else None

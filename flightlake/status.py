@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flightlake import runs
-from flightlake.contracts import CONTRACTS
+from flightlake.contracts import CONTRACTS, CURATED, PREDICTIONS, Contract
 from flightlake.footers import files_under, parquet_rows
 from flightlake.lake import Lake
 
 
 @dataclass
 class TableStatus:
-    table: str
+    table: str  # qualified: processed.flights
     partitions: int
     rows: int
-    last_run: str | None
-    last_run_status: str | None
-    quarantined: int
+    last_run: str | None = None
+    last_run_status: str | None = None
+    quarantined: int | None = None  # processed tables only
 
 
 def _rows(lake: Lake, prefix: str) -> tuple[int, int]:
@@ -27,21 +27,33 @@ def _rows(lake: Lake, prefix: str) -> tuple[int, int]:
 
 
 def table_status(lake: Lake) -> list[TableStatus]:
-    records = runs.load_all(lake)
+    """Every table of every layer, with the last run of the step that writes it (a run that
+    had something to do)."""
+    last: dict[str, dict] = {}
+    for record in runs.load_all(lake):
+        if record.get("step") and record.get("status") != "skipped":
+            last[record["step"]] = record
+    writers: list[tuple[Contract, str]] = [
+        *((c, f"process_{name}") for name, c in CONTRACTS.items()),
+        *((c, "curate") for c in CURATED.values()),
+        (PREDICTIONS, "score"),
+    ]
     out = []
-    for name in CONTRACTS:
-        parts, rows = _rows(lake, lake.processed_dir(name))
-        _, bad = _rows(lake, lake.quarantine_dir(name))
-        touched = [r for r in records if name in r.get("tables", {})]
-        last = touched[-1] if touched else None
+    for contract, step in writers:
+        parts, rows = _rows(lake, lake.table_dir(contract.layer, contract.name))
+        run = last.get(step)
         out.append(
             TableStatus(
-                table=name,
+                table=contract.qualified_name,
                 partitions=parts,
                 rows=rows,
-                last_run=last["run_id"] if last else None,
-                last_run_status=last["status"] if last else None,
-                quarantined=bad,
+                last_run=run["run_id"] if run else None,
+                last_run_status=run["status"] if run else None,
+                quarantined=(
+                    _rows(lake, lake.quarantine_dir(contract.name))[1]
+                    if contract.layer == "processed"
+                    else None
+                ),
             )
         )
     return out

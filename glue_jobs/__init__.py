@@ -1,1 +1,3 @@
-"""Glue jobs: one entry script per job; the pure transforms live in glue_jobs.transforms."""
+"""The Glue side of the pipeline: run_step.py, the one Glue script every job runs; the job
+steps (process.py, curate.py, crawl_raw.py, refresh_views.py); and the pure transforms they
+apply (transforms/)."""

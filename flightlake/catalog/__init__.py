@@ -1,1 +1,3 @@
-"""Catalogs generated from the contracts: local DuckDB now, the Glue Data Catalog next."""
+"""Catalogs generated from the contracts: `local`, the DuckDB catalog every local command
+queries (one view per table over its Parquet, plus sql/views); `glue`, the Glue Data Catalog
+tables deploy registers for Athena."""

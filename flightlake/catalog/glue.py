@@ -1,8 +1,8 @@
 """The Glue Data Catalog, generated from the contracts and registered idempotently.
 
-Processed and curated tables use Athena partition projection on their month partition, so
-no crawler or MSCK REPAIR is ever needed for them: a new month is queryable as soon as its
-file is written.
+Partitioned tables use Athena partition projection (months; scoring days for the
+predictions), so no crawler or MSCK REPAIR is ever needed for them: a new partition is
+queryable as soon as its file is written.
 """
 
 from __future__ import annotations
@@ -10,19 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flightlake.catalog.local import all_contracts
-from flightlake.contracts import Contract
+from flightlake.contracts import Contract, all_contracts
+from flightlake.contracts.types import hive_type
+from flightlake.partitions import DAY_PATTERN, MONTH_PATTERN
 
-HIVE_TYPES = {
-    "string": "string",
-    "int": "int",
-    "bigint": "bigint",
-    "double": "double",
-    "boolean": "boolean",
-    "date": "date",
-    "timestamp": "timestamp",
-    "timestamp_ntz": "timestamp",
-}
 PARQUET = {
     "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
     "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
@@ -53,7 +44,7 @@ def projection(contract: Contract, location: str, first_month: str = FIRST_MONTH
     return {
         "projection.enabled": "true",
         f"projection.{column}.type": "date",
-        f"projection.{column}.format": "yyyy-MM-dd" if daily else "yyyy-MM",
+        f"projection.{column}.format": DAY_PATTERN if daily else MONTH_PATTERN,
         f"projection.{column}.range": f"{first_month}-01,NOW" if daily else f"{first_month},NOW",
         f"projection.{column}.interval": "1",
         f"projection.{column}.interval.unit": "DAYS" if daily else "MONTHS",
@@ -76,13 +67,13 @@ def table_input(contract: Contract, lake_root: str) -> dict[str, Any]:
             **projection(contract, location),
         },
         "PartitionKeys": [
-            {"Name": c.name, "Type": HIVE_TYPES[c.type], "Comment": _comment(c.description)}
+            {"Name": c.name, "Type": hive_type(c.type), "Comment": _comment(c.description)}
             for c in contract.columns
             if c.name in partition
         ],
         "StorageDescriptor": {
             "Columns": [
-                {"Name": c.name, "Type": HIVE_TYPES[c.type], "Comment": _comment(c.description)}
+                {"Name": c.name, "Type": hive_type(c.type), "Comment": _comment(c.description)}
                 for c in contract.columns
                 if c.name not in partition
             ],

@@ -7,39 +7,19 @@ atomically, so a query sees a month before or after the swap, never half of it).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 import duckdb
 
-from flightlake.contracts import CONTRACTS, CURATED, PREDICTIONS, Contract
+from flightlake.contracts import Contract, all_contracts
+from flightlake.contracts.types import duckdb_type
+from flightlake.crawl import registered_tables
 from flightlake.footers import files_under
 from flightlake.lake import Lake
+from flightlake.query import run
+from flightlake.resources import view_files
 
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "int": "INTEGER",
-    "bigint": "BIGINT",
-    "double": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "timestamp": "TIMESTAMPTZ",
-    "timestamp_ntz": "TIMESTAMP",
-}
 LAYERS = ("raw", "processed", "curated")
-
-
-def sql_dir() -> Path:
-    """The repository's sql/ folder (FLIGHTLAKE_SQL_DIR overrides)."""
-    return Path(os.environ.get("FLIGHTLAKE_SQL_DIR") or Path(__file__).resolve().parents[2] / "sql")
-
-
-def view_files() -> list[Path]:
-    return sorted((sql_dir() / "views").glob("*.sql"))
-
-
-def all_contracts() -> list[Contract]:
-    return [*CONTRACTS.values(), *CURATED.values(), PREDICTIONS]
 
 
 def _quote(text: str) -> str:
@@ -53,7 +33,7 @@ def view_sql(lake: Lake, contract: Contract) -> str:
     columns = ", ".join(f'"{c}"' for c in contract.column_names)
     if not files_under(lake, lake.table_dir(contract.layer, contract.name)):
         empty = ", ".join(
-            f'CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS "{c.name}"' for c in contract.columns
+            f'CAST(NULL AS {duckdb_type(c.type)}) AS "{c.name}"' for c in contract.columns
         )
         return f"CREATE OR REPLACE VIEW {name} AS SELECT {empty} WHERE false"
     base = lake.uri(lake.table_dir(contract.layer, contract.name))
@@ -70,14 +50,12 @@ def view_sql(lake: Lake, contract: Contract) -> str:
 
 def registered_raw(lake: Lake) -> list[str]:
     """Raw sources registered by `flightlake crawl`."""
-    from flightlake.crawl import registered_tables
-
     return sorted(registered_tables(lake))
 
 
 def raw_view_sql(lake: Lake, source: str) -> str:
     """raw.<source>: every drop of a source as delivered (strings; `delivered` partition)."""
-    files = _quote(lake.uri(f"raw/{source}") + "/*/*.csv")
+    files = _quote(lake.uri(lake.raw_dir(source)) + "/*/*.csv")
     return (
         f"CREATE OR REPLACE VIEW raw.{source} AS SELECT * FROM read_csv({files}, "
         f"header = true, all_varchar = true, union_by_name = true, hive_partitioning = true, "
@@ -100,11 +78,10 @@ def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Create every view of sql/views (Athena SQL, transpiled); return their names."""
-    from flightlake.query import run
-
-    root = sql_dir().parent
-    for path in view_files():
-        run(con, path.read_text(), str(path.relative_to(root)))
-    return [p.stem for p in view_files()]
+def create_views(con: duckdb.DuckDBPyConnection, root: Traversable | None = None) -> list[str]:
+    """Create every view of sql/views (Athena SQL, transpiled); return their names. `root`
+    replaces the packaged sql/ folder."""
+    views = view_files(root)
+    for view in views:
+        run(con, view.text, view.source)
+    return [view.name for view in views]

@@ -1,4 +1,9 @@
-"""Table contracts: the single source of truth for every processed table."""
+"""Table contracts: the single source of truth for every table of the lake.
+
+CONTRACTS are the processed tables (each built from a raw source), CURATED the tables built
+from them, PREDICTIONS the scoring output; `model` holds the contract classes and `types`
+the contract column types with every engine's name for them.
+"""
 
 from flightlake.contracts import (
     airlines,
@@ -45,6 +50,16 @@ CURATED: dict[str, Contract] = {
 PREDICTIONS: Contract = predictions.CONTRACT
 
 
+def raw_sources() -> dict[str, RawSource]:
+    """Every raw source by name, as its processed table's contract describes it."""
+    return {c.source.name: c.source for c in CONTRACTS.values()}
+
+
+def all_contracts() -> list[Contract]:
+    """Every table of the lake: processed, curated, then the predictions."""
+    return [*CONTRACTS.values(), *CURATED.values(), PREDICTIONS]
+
+
 def get_curated(name: str) -> Contract:
     try:
         return CURATED[name]
@@ -70,6 +85,7 @@ __all__ = [
     "RawSource",
     "Reference",
     "Rule",
+    "all_contracts",
     "get",
     "get_curated",
 ]

@@ -1,10 +1,10 @@
 """The table contract: one declaration per table that everything else is derived from.
 
 A contract names the raw source it is built from (file layout and the CSV columns with
-their parse types), the processed columns (Spark type, nullability, constraints,
-description), the natural key, the partitioning and the row rules. The Spark read
-schema, the quarantine rules and the data dictionary are computed from it; later the
-catalog and the expectation suites are too.
+their parse types), the columns (type, nullability, constraints, description), the natural
+key, the partitioning and the row rules. The Spark read schema, the quarantine rules, the
+catalogs, the expectation suites and the data dictionary are computed from it; column types
+are named as in flightlake.contracts.types.
 """
 
 from __future__ import annotations
@@ -16,29 +16,9 @@ from typing import Literal
 
 from pyspark.sql import types as T
 
+from flightlake.contracts.types import engine_types, spark_type
+
 Layout = Literal["daily", "snapshot"]
-
-_SPARK_TYPES: dict[str, T.DataType] = {
-    "string": T.StringType(),
-    "int": T.IntegerType(),
-    "bigint": T.LongType(),
-    "double": T.DoubleType(),
-    "boolean": T.BooleanType(),
-    "date": T.DateType(),
-    # An instant, stored as UTC.
-    "timestamp": T.TimestampType(),
-    # A wall-clock time in the airport's own time zone.
-    "timestamp_ntz": T.TimestampNTZType(),
-}
-
-
-def spark_type(name: str) -> T.DataType:
-    try:
-        return _SPARK_TYPES[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown contract type {name!r}; use one of {sorted(_SPARK_TYPES)}"
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -62,15 +42,10 @@ class RawSource:
     def header(self) -> str:
         return ",".join(c.name for c in self.columns)
 
-    def string_schema(self) -> T.StructType:
-        """Every raw field as a string: parsing happens column by column so a bad field
-        becomes a named rule violation, not a silently nulled value."""
-        return T.StructType([T.StructField(c.name, T.StringType(), True) for c in self.columns])
-
 
 @dataclass(frozen=True)
 class Column:
-    """A processed column."""
+    """A column of a processed or curated table."""
 
     name: str
     type: str
@@ -82,7 +57,7 @@ class Column:
     values: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        spark_type(self.type)
+        engine_types(self.type)  # a known type name, or fail where the column is declared
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flightlake import dag
 from flightlake.catalog import glue as catalog
 from flightlake.deploy import policies
 from flightlake.deploy.config import Profile
@@ -27,6 +26,7 @@ from flightlake.deploy.resources import (
     code_uri,
     desired,
 )
+from flightlake.pipeline import dag
 
 REPO = Path(__file__).resolve().parents[2]
 # Wheels are zip files: a fixed timestamp makes the same code the same bytes, so an unchanged
@@ -45,10 +45,12 @@ class Change:
 
 
 def build_wheel(out: Path) -> Path:
+    """The wheel, built from an sdist of the checkout: setuptools' build/ folder in the
+    checkout, which can hold files since deleted, is never read."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     uv = Path(sys.executable).with_name("uv")  # installed in the venv by `make setup`
     subprocess.run(
-        [str(uv), "build", "--wheel", "--quiet", "--out-dir", str(out), str(REPO)],
+        [str(uv), "build", "--quiet", "--out-dir", str(out), str(REPO)],
         check=True,
         env=env,
         capture_output=True,
@@ -323,7 +325,7 @@ class Deployer:
             if wanted.items() <= self._tags(kind, name).items()
         ]
 
-    def plan(self, apply: bool = False, steps: tuple = dag.STEPS) -> list[Change]:
+    def changes(self, apply: bool = False, steps: tuple = dag.STEPS) -> list[Change]:
         changes = [self._bucket(apply)]
         changes += self._code(code_files(self.wheel), apply)
         wanted = desired(self.profile, self.wheel.name, steps)

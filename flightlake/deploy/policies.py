@@ -7,12 +7,17 @@ uses. No `*` action anywhere; a `*` resource only for the few actions AWS cannot
 
 from __future__ import annotations
 
+from flightlake.contracts import PREDICTIONS
 from flightlake.deploy.config import Profile
+from flightlake.lake import Lake
 from training.registry.base import GROUP as MODEL_GROUP
 
 VERSION = "2012-10-17"
 # Actions IAM only accepts on "*" (no resource-level permissions).
 UNSCOPABLE = frozenset({"ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"})
+# What the model's jobs read and write: the feature exports and the _ml/ folder.
+MODEL_PREFIXES = (f"{Lake.exports_dir()}/", f"{Lake.ml_dir()}/")
+PREDICTIONS_PREFIX = f"{Lake.table_dir(PREDICTIONS.layer, PREDICTIONS.name)}/"
 # The account that publishes SageMaker's XGBoost image in eu-west-1 (image_uris).
 XGBOOST_IMAGE_ACCOUNTS = {"eu-west-1": "141502667606", "us-east-1": "683313688378"}
 
@@ -100,7 +105,7 @@ def glue_launcher(profile: Profile) -> dict:
     return {
         "Version": VERSION,
         "Statement": [
-            *_s3(profile, "features/", "_ml/", "curated/predictions/", write=True),
+            *_s3(profile, *MODEL_PREFIXES, PREDICTIONS_PREFIX, write=True),
             {
                 "Sid": "SageMakerJobs",
                 "Effect": "Allow",
@@ -156,7 +161,7 @@ def sagemaker(profile: Profile) -> dict:
     return {
         "Version": VERSION,
         "Statement": [
-            *_s3(profile, "features/", "_ml/", write=True),
+            *_s3(profile, *MODEL_PREFIXES, write=True),
             {
                 "Sid": "XGBoostImage",
                 "Effect": "Allow",

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flightlake import crawlers, dag
 from flightlake.catalog.glue import database_name
+from flightlake.deploy import crawlers
 from flightlake.deploy.config import Profile
+from flightlake.pipeline import dag
 
 OWNER_TAG = "flightlake:project"
 ENV_TAG = "flightlake:env"

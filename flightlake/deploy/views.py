@@ -17,32 +17,11 @@ from sqlglot import exp
 
 from flightlake.athena import database_map
 from flightlake.catalog.glue import database_name
-from flightlake.catalog.local import connect, view_files
+from flightlake.catalog.local import connect
+from flightlake.contracts.types import athena_types_of_duckdb
 from flightlake.lake import Lake
 from flightlake.query import parse, remap_databases
-
-_TYPES = {
-    "VARCHAR": "varchar",
-    "INTEGER": "integer",
-    "BIGINT": "bigint",
-    "HUGEINT": "bigint",
-    "DOUBLE": "double",
-    "FLOAT": "real",
-    "BOOLEAN": "boolean",
-    "DATE": "date",
-    "TIMESTAMP": "timestamp",
-    "TIMESTAMP WITH TIME ZONE": "timestamp",
-}
-_HIVE = {"varchar": "string", "integer": "int", "real": "float"}
-
-
-def _athena_type(duckdb_type: str) -> str:
-    if duckdb_type.startswith("DECIMAL"):
-        return duckdb_type.lower()
-    try:
-        return _TYPES[duckdb_type]
-    except KeyError:
-        raise ValueError(f"no Athena type for DuckDB's {duckdb_type}") from None
+from flightlake.resources import view_files
 
 
 def view_inputs(database_prefix: str) -> list[tuple[str, dict[str, Any]]]:
@@ -50,15 +29,15 @@ def view_inputs(database_prefix: str) -> list[tuple[str, dict[str, Any]]]:
     with TemporaryDirectory() as empty:
         con = connect(Lake.at(empty))  # typed empty tables: the views' column types
         out = []
-        for path in view_files():
-            (tree,) = parse(path.read_text(), str(path))
+        for view in view_files():
+            (tree,) = parse(view.text, view.source)
             if not isinstance(tree, exp.Create):
-                raise ValueError(f"{path}: a view file holds one CREATE VIEW")
+                raise ValueError(f"{view.source}: a view file holds one CREATE VIEW")
             table = tree.this
             layer, name = table.db, table.name
             columns = [
-                {"name": row[0], "type": _athena_type(row[1])}
-                for row in con.execute(f"DESCRIBE {layer}.{name}").fetchall()
+                (column, *athena_types_of_duckdb(duckdb_type))
+                for column, duckdb_type, *_ in con.execute(f"DESCRIBE {layer}.{name}").fetchall()
             ]
             query = remap_databases(tree.expression, database_map(database_prefix))
             database = database_name(layer, database_prefix)
@@ -66,7 +45,7 @@ def view_inputs(database_prefix: str) -> list[tuple[str, dict[str, Any]]]:
                 "originalSql": query.sql(dialect="athena"),
                 "catalog": "awsdatacatalog",
                 "schema": database,
-                "columns": columns,
+                "columns": [{"name": c, "type": trino} for c, trino, _ in columns],
             }
             encoded = base64.b64encode(json.dumps(presto, sort_keys=True).encode()).decode()
             out.append(
@@ -74,16 +53,13 @@ def view_inputs(database_prefix: str) -> list[tuple[str, dict[str, Any]]]:
                     database,
                     {
                         "Name": name,
-                        "Description": _description(path.read_text()),
+                        "Description": _description(view.text),
                         "TableType": "VIRTUAL_VIEW",
                         "Parameters": {"presto_view": "true", "comment": "Presto View"},
                         "ViewOriginalText": f"/* Presto View: {encoded} */",
                         "ViewExpandedText": "/* Presto View */",
                         "StorageDescriptor": {
-                            "Columns": [
-                                {"Name": c["name"], "Type": _HIVE.get(c["type"], c["type"])}
-                                for c in columns
-                            ],
+                            "Columns": [{"Name": c, "Type": hive} for c, _, hive in columns],
                             "SerdeInfo": {},
                         },
                     },

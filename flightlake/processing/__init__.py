@@ -1,1 +1,2 @@
-"""raw → processed: reading drops, parsing, rules, deduplication and atomic publishing."""
+"""The library of the raw → processed step (glue_jobs/process.py): the ledger of files read,
+reading and parsing drops, and atomic publishing."""

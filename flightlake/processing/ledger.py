@@ -15,7 +15,7 @@ from flightlake.runtime.storage import read_json, write_json
 
 
 @dataclass(frozen=True)
-class Plan:
+class Pending:
     new: list[RawFile]
     superseded: set[str]  # paths of new files replaced by a later delivery of the same data
 
@@ -32,7 +32,8 @@ class RawLayoutError(ValueError):
     """A raw file that does not follow the provider layout; the message names it."""
 
 
-def plan(lake: Lake, contract: Contract) -> Plan:
+def pending(lake: Lake, contract: Contract) -> Pending:
+    """The table's raw files not in its ledger, and which of them a later delivery replaced."""
     table, source = contract.name, contract.source.name
     done = load(lake, table)
     everything = lake.raw_files(source)
@@ -52,7 +53,7 @@ def plan(lake: Lake, contract: Contract) -> Plan:
         if f.covers not in latest or rank > latest[f.covers]:
             latest[f.covers] = rank
     superseded = {f.path for f in new if (f.delivered, f.path) != latest[f.covers]}
-    return Plan(new=new, superseded=superseded)
+    return Pending(new=new, superseded=superseded)
 
 
 def commit(lake: Lake, table: str, files: list[RawFile], superseded: set[str], run_id: str) -> None:

@@ -18,10 +18,7 @@ from pyspark.sql import functions as F
 from flightlake.contracts import Contract
 from flightlake.footers import parquet_rows
 from flightlake.lake import PART_FILE, Lake
-
-
-def month_of(day: date) -> str:
-    return day.strftime("%Y-%m")
+from flightlake.partitions import month_of
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from flightlake.contracts import Contract
-from flightlake.contracts.model import spark_type
+from flightlake.contracts.types import spark_type
 from flightlake.quality.settings import GateSettings
 
 

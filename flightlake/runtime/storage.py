@@ -100,7 +100,17 @@ class LocalStorage:
         os.replace(self._abs(staged_rel), target)
 
     def delete_prefix(self, prefix: str) -> None:
-        shutil.rmtree(self._abs(prefix), ignore_errors=True)
+        folder, root = self._abs(prefix), Path(self.root)
+        shutil.rmtree(folder, ignore_errors=True)
+        # As on S3, a folder lives only as long as it holds something: the emptied parents
+        # (e.g. _staging/<run_id>/ once its last step is done) go too.
+        for parent in folder.parents:
+            if parent == root or not parent.is_relative_to(root):
+                break
+            try:
+                parent.rmdir()
+            except OSError:  # not empty (or already gone)
+                break
 
     def delete_file(self, rel: str) -> None:
         self._abs(rel).unlink(missing_ok=True)

@@ -3,6 +3,13 @@
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
+from flightlake.partitions import MONTH_PATTERN
+
+
+def month_column(day: Column | str) -> Column:
+    """The month partition value of a date column (flightlake/partitions.py)."""
+    return F.date_format(day, MONTH_PATTERN)
+
 
 def normalise_tailnum(c: Column) -> Column:
     """Upper case, no spaces or punctuation; empty → null (registry and flights agree)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from glue_jobs.transforms.common import month_column
+
 
 def _delay_stats(kind: str) -> list[F.Column]:
     col = f"{kind}_delay"
@@ -31,7 +33,7 @@ def transform(flights: DataFrame, by: list[str]) -> DataFrame:
         .withColumns(
             {
                 "on_time_rate": F.col("on_time") / F.col("flights"),
-                "flight_month": F.date_format("flight_date", "yyyy-MM"),
+                "flight_month": month_column("flight_date"),
             }
         )
     )

@@ -10,6 +10,7 @@ from pyspark.sql import functions as F
 from glue_jobs.transforms.common import (
     hhmm_minutes,
     lineage,
+    month_column,
     normalise_tailnum,
     shift,
     to_utc,
@@ -100,7 +101,7 @@ def transform(raw: DataFrame, refs: Mapping[str, DataFrame], run_id: str) -> Dat
             "arr_utc": to_utc(arr_local, d_tz),
             "dest_supplemented": F.coalesce(F.col("_dest_supplemented"), F.lit(False)),
             "tailnum_unregistered": tailnum.isNotNull() & F.col("_registered").isNull(),
-            "flight_month": F.date_format(flight_date, "yyyy-MM"),
+            "flight_month": month_column(flight_date),
             **lineage(run_id),
         }
     )

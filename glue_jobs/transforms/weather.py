@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from glue_jobs.transforms.common import lineage, shift
+from glue_jobs.transforms.common import lineage, month_column, shift
 
 REFERENCES: tuple[str, ...] = ()
 
@@ -34,7 +34,7 @@ def transform(raw: DataFrame, refs: Mapping[str, DataFrame], run_id: str) -> Dat
             "observed_at_utc": F.date_trunc("hour", F.col("time_hour")),
             "observed_at_local": shift(day.cast("timestamp_ntz"), minutes=F.col("hour") * 60),
             "wind_dir_deg": F.round("wind_dir").cast("int"),
-            "observation_month": F.date_format(day, "yyyy-MM"),
+            "observation_month": month_column(day),
             **{new: F.col(old) for new, old in _RENAMES.items()},
             **lineage(run_id),
         }

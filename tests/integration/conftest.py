@@ -8,6 +8,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from flightlake.lake import Lake
+from flightlake.pipeline import dag, runner
+from flightlake.run_context import RunContext
+
 
 def layer_digest(root: Path, layer: str = "processed") -> dict[str, str]:
     """Content of every Parquet file of a layer, minus the run id column."""
@@ -22,6 +26,17 @@ def layer_digest(root: Path, layer: str = "processed") -> dict[str, str]:
     return out
 
 
+def run_daily(lake: Lake, start: str | None = None) -> runner.WorkflowRun:
+    """The daily workflow through the runner, as `flightlake run` runs it."""
+    return runner.run_workflow(RunContext(lake, ""), "daily", dag.select("daily", start))
+
+
+def nothing_new(run: runner.WorkflowRun) -> bool:
+    """Every step that updates the lake found nothing to do."""
+    updates = [o for o in run.outcomes if o.step.name.startswith(("process_", "curate"))]
+    return bool(updates) and all(o.status == "skipped" for o in updates)
+
+
 @pytest.fixture
 def lake_dir(tmp_path) -> Path:
     return tmp_path / "lake"
@@ -30,15 +45,12 @@ def lake_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def january(tmp_path_factory, spark):
     """The real January, landed and run through the pipeline once for the whole session."""
-    from flightlake.lake import Lake
     from flightlake.landing import land
-    from flightlake.pipeline import run_processed
 
     root = tmp_path_factory.mktemp("jan") / "lake"
     lake = Lake.at(str(root))
     land(lake, date(2013, 1, 31))
-    record = run_processed(lake)
-    return root, record
+    return root, run_daily(lake)
 
 
 def _source(name: str) -> pd.DataFrame:

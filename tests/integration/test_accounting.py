@@ -10,9 +10,9 @@ import pytest
 
 from flightlake.lake import Lake
 from flightlake.landing import land
-from flightlake.processing import job
-from flightlake.processing.job import process_table
 from flightlake.quality.gate import GateFailed
+from flightlake.run_context import RunContext
+from glue_jobs import process
 from glue_jobs.transforms import airlines
 
 
@@ -25,10 +25,10 @@ def test_fan_out_is_caught_before_publishing(spark, lake_dir, monkeypatch):
         return out.unionByName(out)  # as a join on a duplicated key would
 
     monkeypatch.setattr(
-        job, "transform_module", lambda table: SimpleNamespace(REFERENCES=(), transform=doubled)
+        process, "transform_module", lambda table: SimpleNamespace(REFERENCES=(), transform=doubled)
     )
     with pytest.raises(GateFailed, match=r"processed\.airlines: rows_match_read") as caught:
-        process_table(spark, lake, "airlines", "r1")
+        process.process_table(RunContext(lake, "r1", step="process_airlines"), "airlines")
     assert caught.value.details == ["processed.airlines: rows_match_read (critical): observed 32"]
     assert not (lake_dir / "processed" / "airlines").exists()
     assert not (lake_dir / "_state" / "ledger" / "airlines.json").exists()

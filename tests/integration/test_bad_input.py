@@ -7,11 +7,11 @@ import pytest
 
 from flightlake.lake import Lake
 from flightlake.landing import land
-from flightlake.pipeline import run_processed
-from flightlake.processing import job, ledger
-from flightlake.processing.ledger import RawLayoutError
+from flightlake.pipeline.runner import StepFailed
+from flightlake.processing import ledger
 from flightlake.status import table_status
-from tests.integration.conftest import layer_digest
+from glue_jobs import process
+from tests.integration.conftest import layer_digest, run_daily
 
 JAN1 = "raw/flights/delivered=2013-01-02/flights_2013-01-01.csv"
 
@@ -26,7 +26,8 @@ def redeliver(
 
 
 def quarantined(root, table="flights") -> int:
-    return next(s.quarantined for s in table_status(Lake.at(str(root))) if s.table == table)
+    status = table_status(Lake.at(str(root)))
+    return next(s.quarantined for s in status if s.table == f"processed.{table}")
 
 
 @pytest.fixture(autouse=True)
@@ -40,13 +41,13 @@ def _gate_off(monkeypatch):
 def test_a_redelivery_that_empties_the_month_replaces_it(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
-    run_processed(lake)
+    run_daily(lake)
     header, *rows = (lake_dir / JAN1).read_text().splitlines()
     redeliver(
         lake_dir, [header] + [r.replace("2013,", "2O13,", 1) for r in rows]
     )  # year unparseable
-    t = run_processed(lake)["tables"]["flights"]
-    assert (t["published"], t["quarantined"], t["replaced"]) == (0, 842, 842)
+    t = run_daily(lake).result("process_flights")
+    assert (t.published, t.quarantined, t.replaced) == (0, 842, 842)
     assert not (lake_dir / "processed/flights/flight_month=2013-01/part-00000.parquet").exists()
     assert quarantined(lake_dir) == 842
 
@@ -57,8 +58,8 @@ def test_lake_under_a_path_containing_raw(tmp_path):
     land(lake, date(2013, 1, 1))
     lines = (root / JAN1).read_text().splitlines()
     redeliver(root, lines[:101], delivered="2013-01-03")
-    t = run_processed(lake)["tables"]["flights"]
-    assert (t["superseded"], t["published"], t["duplicates"]) == (842, 100, 0)
+    t = run_daily(lake).result("process_flights")
+    assert (t.superseded, t.published, t.duplicates) == (842, 100, 0)
     published = pq.read_table(root / "processed" / "flights").to_pandas()
     assert set(published.source_file) == {"raw/flights/delivered=2013-01-03/flights_2013-01-01.csv"}
 
@@ -66,18 +67,18 @@ def test_lake_under_a_path_containing_raw(tmp_path):
 def test_file_without_header_loses_no_line_and_reruns_do_not_double_count(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
-    run_processed(lake)
+    run_daily(lake)
     rows = (lake_dir / JAN1).read_text().splitlines()[1:6]
     redeliver(lake_dir, rows)
-    t = run_processed(lake)["tables"]["flights"]
-    assert (t["read"], t["quarantined"]) == (5, 5)
+    t = run_daily(lake).result("process_flights")
+    assert (t.read, t.quarantined) == (5, 5)
     bad = pq.read_table(lake_dir / "quarantine" / "flights").to_pandas()
     assert sorted(bad.line) == [1, 2, 3, 4, 5] and set(bad.rule) == {"header_mismatch"}
     before = quarantined(lake_dir)
     ledger_files = list((lake_dir / "_state" / "ledger").glob("*.json"))
     for f in ledger_files:
         f.unlink()
-    run_processed(lake)
+    run_daily(lake)
     assert quarantined(lake_dir) == before == 5
 
 
@@ -92,10 +93,10 @@ def test_unknown_time_zone_quarantines_the_airport_and_its_flights(lake_dir):
         source="airports",
         delivered="2013-01-02",
     )
-    record = run_processed(lake)
-    airports, flights = record["tables"]["airports"], record["tables"]["flights"]
-    assert airports["quarantined"] > 0 and "tzone_known" in airports["samples"][0]
-    assert flights["quarantined"] > 0 and flights["published"] + flights["quarantined"] == 842
+    run = run_daily(lake)
+    airports, flights = run.result("process_airports"), run.result("process_flights")
+    assert airports.quarantined > 0 and "tzone_known" in airports.samples[0]
+    assert flights.quarantined > 0 and flights.published + flights.quarantined == 842
     bad = pq.read_table(lake_dir / "quarantine" / "flights").to_pandas()
     assert set(bad.rule) == {"dest_airport_known"}
 
@@ -104,14 +105,14 @@ def test_undated_daily_file_is_named_in_the_error(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
     redeliver(lake_dir, ["x"], name="flights_fix.csv")
-    with pytest.raises(RawLayoutError, match=r"raw/flights/delivered=2013-01-05/flights_fix\.csv"):
-        run_processed(lake)
+    with pytest.raises(StepFailed, match=r"raw/flights/delivered=2013-01-05/flights_fix\.csv"):
+        run_daily(lake)
 
 
 def test_crash_after_publishing_before_the_ledger_converges(tmp_path, monkeypatch):
     reference = Lake.at(str(tmp_path / "reference"))
     land(reference, date(2013, 1, 2))
-    run_processed(reference)
+    run_daily(reference)
     crashed_root = tmp_path / "crashed"
     crashed = Lake.at(str(crashed_root))
     land(crashed, date(2013, 1, 2))
@@ -122,12 +123,12 @@ def test_crash_after_publishing_before_the_ledger_converges(tmp_path, monkeypatc
             raise RuntimeError("killed between publish and ledger commit")
         real_commit(lake, table, *args)
 
-    monkeypatch.setattr(job.ledger, "commit", commit)
-    with pytest.raises(RuntimeError, match="killed"):
-        run_processed(crashed)
+    monkeypatch.setattr(process.ledger, "commit", commit)
+    with pytest.raises(StepFailed, match="killed"):
+        run_daily(crashed)
     assert (crashed_root / "processed/flights/flight_month=2013-01/part-00000.parquet").exists()
-    monkeypatch.setattr(job.ledger, "commit", real_commit)
-    rerun = run_processed(crashed)
-    assert rerun["tables"]["flights"]["replaced"] == 842 + 943
+    monkeypatch.setattr(process.ledger, "commit", real_commit)
+    rerun = run_daily(crashed)
+    assert rerun.result("process_flights").replaced == 842 + 943
     assert layer_digest(crashed_root) == layer_digest(tmp_path / "reference")
     assert layer_digest(crashed_root, "curated") == layer_digest(tmp_path / "reference", "curated")

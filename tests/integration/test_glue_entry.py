@@ -1,4 +1,5 @@
-"""Glue entry scripts run the same job code with argparse when awsglue is absent."""
+"""The Glue script runs a step with the same function and runner as `flightlake run`, with
+argparse when awsglue is absent."""
 
 import json
 import sys
@@ -10,7 +11,8 @@ import pyarrow.parquet as pq
 from flightlake.lake import Lake
 from flightlake.landing import land
 from flightlake.runtime.glue_args import job_args
-from glue_jobs import process_airlines
+from glue_jobs import run_step
+from tests.paths import REPO
 
 
 def test_job_args_without_awsglue():
@@ -20,19 +22,21 @@ def test_job_args_without_awsglue():
 
 def test_entry_script_processes_its_table(lake_dir):
     land(Lake.at(str(lake_dir)), date(2013, 1, 1))
-    process_airlines.main(["process_airlines.py", "--lake", str(lake_dir), "--run_id", "glue-1"])
+    argv = ["run_step.py", "--step", "process_airlines", "--lake", str(lake_dir)]
+    run_step.main([*argv, "--run_id", "glue-1"])
     table = pq.read_table(lake_dir / "processed" / "airlines").to_pandas()
     assert len(table) == 16 and set(table.ingest_run_id) == {"glue-1"}
-    record = json.loads((lake_dir / "_runs" / "glue-1.airlines.json").read_text())
-    assert record["inputs"] == {"airlines": ["raw/airlines/delivered=2013-01-01/airlines.csv"]}
-    assert record["status"] == "succeeded" and record["tables"]["airlines"]["published"] == 16
-    assert not list(lake_dir.glob("_staging/glue-1/*/*"))
+    record = json.loads((lake_dir / "_runs" / "glue-1.process_airlines.json").read_text())
+    assert record["step"] == "process_airlines" and record["workflow"] == "daily"
+    assert record["result"]["inputs"] == ["raw/airlines/delivered=2013-01-01/airlines.csv"]
+    assert record["status"] == "succeeded" and record["result"]["published"] == 16
+    assert record["quality"]["processed.airlines"]["passed"]
+    assert not (lake_dir / "_staging").exists()
 
 
 def test_awsglue_is_imported_only_by_the_adapter():
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    root = REPO
     users = [
         p.relative_to(root).as_posix()
         for folder in ("flightlake", "glue_jobs")
@@ -64,20 +68,12 @@ def test_job_args_use_awsglue_when_it_is_importable(monkeypatch):
 
 
 def test_entry_scripts_chain_like_a_glue_workflow(lake_dir):
-    from glue_jobs import curate, process_airports, process_flights, process_planes, process_weather
-
     land(Lake.at(str(lake_dir)), date(2013, 1, 1))
-    argv = ["job.py", "--lake", str(lake_dir), "--run_id", "wf-1"]
-    for entry in (
-        process_airlines,
-        process_airports,
-        process_planes,
-        process_weather,
-        process_flights,
-        curate,
-    ):
-        entry.main(argv)
+    argv = ["run_step.py", "--lake", str(lake_dir), "--run_id", "wf-1"]
+    for step in ("airlines", "airports", "planes", "weather", "flights"):
+        run_step.main([*argv, "--step", f"process_{step}"])
+    run_step.main([*argv, "--step", "curate"])
     record = json.loads((lake_dir / "_runs" / "wf-1.curate.json").read_text())
-    assert record["inputs"] == {"months": ["2013-01"]}
-    assert record["curated"]["rows"]["flights"] == 842
+    assert record["result"]["months"] == ["2013-01"]
+    assert record["result"]["rows"]["flights"] == 842
     assert pq.read_table(lake_dir / "curated" / "daily_airport_stats").num_rows == 3

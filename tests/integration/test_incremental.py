@@ -6,11 +6,10 @@ from datetime import date
 import pyarrow.parquet as pq
 import pytest
 
-from flightlake import curation
 from flightlake.lake import Lake
 from flightlake.landing import land
-from flightlake.pipeline import run_processed
-from tests.integration.conftest import layer_digest
+from glue_jobs import curate
+from tests.integration.conftest import layer_digest, nothing_new, run_daily
 
 
 @pytest.fixture(autouse=True)
@@ -29,38 +28,38 @@ def flights_rows(root, day=None):
 def test_second_run_reads_only_the_new_day_and_third_reads_nothing(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 1))
-    first = run_processed(lake)
-    assert first["tables"]["flights"]["files_read"] == 1
+    first = run_daily(lake)
+    assert first.result("process_flights").files_read == 1
     land(lake, date(2013, 1, 2))
-    second = run_processed(lake)
-    assert second["inputs"]["flights"] == [
+    second = run_daily(lake)
+    assert second.result("process_flights").inputs == [
         "raw/flights/delivered=2013-01-03/flights_2013-01-02.csv"
     ]
-    assert second["inputs"]["airports"] == []
-    assert second["tables"]["flights"]["read"] == 943
+    assert second.result("process_airports").inputs == []
+    assert second.result("process_flights").read == 943
     assert len(flights_rows(lake_dir)) == 842 + 943
-    third = run_processed(lake)
-    assert third["status"] == "nothing_new" and third["tables"] == {}
+    third = run_daily(lake)
+    assert nothing_new(third) and third.result("process_flights").files_read == 0
 
 
 def test_rerun_after_a_lost_ledger_converges_to_the_same_layer(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 2))
-    run_processed(lake)
+    run_daily(lake)
     before = layer_digest(lake_dir)
     # A run killed after publishing but before recording its inputs: redo everything.
     shutil.rmtree(lake_dir / "_state")
-    rerun = run_processed(lake)
-    assert rerun["tables"]["flights"]["replaced"] == 842 + 943
+    rerun = run_daily(lake)
+    assert rerun.result("process_flights").replaced == 842 + 943
     assert layer_digest(lake_dir) == before
-    assert run_processed(lake)["status"] == "nothing_new"
+    assert nothing_new(run_daily(lake))
     assert layer_digest(lake_dir) == before
 
 
 def test_corrected_delivery_replaces_the_day_and_bad_rows_are_quarantined(lake_dir):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 2))
-    run_processed(lake)
+    run_daily(lake)
     original = (lake_dir / "raw/flights/delivered=2013-01-02/flights_2013-01-01.csv").read_text()
     header, first, second, *rest = original.splitlines()
     corrected_first = first.replace(",1400,", ",1401,")  # distance corrected
@@ -72,10 +71,9 @@ def test_corrected_delivery_replaces_the_day_and_bad_rows_are_quarantined(lake_d
     target.parent.mkdir(parents=True)
     target.write_text(fixed)
 
-    record = run_processed(lake)
-    t = record["tables"]["flights"]
-    assert (t["read"], t["quarantined"], t["duplicates"], t["published"]) == (842, 1, 1, 840)
-    assert t["replaced"] == 842
+    t = run_daily(lake).result("process_flights")
+    assert (t.read, t.quarantined, t.duplicates, t.published) == (842, 1, 1, 840)
+    assert t.replaced == 842
     day = flights_rows(lake_dir, date(2013, 1, 1))
     assert len(day) == 840 and day.flight_id.is_unique
     assert 1401 in set(day.distance) and 1400 not in set(
@@ -87,7 +85,7 @@ def test_corrected_delivery_replaces_the_day_and_bad_rows_are_quarantined(lake_d
     assert list(bad.rule) == ["distance_range"]
     assert bad.source_file[0] == "raw/flights/delivered=2013-01-05/flights_2013-01-01.csv"
     assert bad.line[0] == 3 and bad.raw_line[0] == broken
-    assert t["samples"] == [
+    assert t.samples == [
         "raw/flights/delivered=2013-01-05/flights_2013-01-01.csv:3: distance_range"
     ]
 
@@ -100,31 +98,31 @@ def test_two_deliveries_of_a_day_in_one_run_publish_only_the_latest(lake_dir):
     later = lake_dir / "raw/flights/delivered=2013-01-03/flights_2013-01-01.csv"
     later.parent.mkdir(parents=True)
     later.write_text("\n".join(lines[:101]) + "\n")  # header + 100 flights
-    t = run_processed(lake)["tables"]["flights"]
-    assert (t["read"], t["superseded"], t["published"], t["files_superseded"]) == (942, 842, 100, 1)
+    t = run_daily(lake).result("process_flights")
+    assert (t.read, t.superseded, t.published, t.files_superseded) == (942, 842, 100, 1)
     assert len(flights_rows(lake_dir)) == 100
 
 
 def test_curated_rebuilds_only_the_months_new_data_touched(lake_dir, monkeypatch):
     lake = Lake.at(str(lake_dir))
     land(lake, date(2013, 1, 31))
-    assert run_processed(lake)["curated"]["months"] == ["2013-01"]
+    assert run_daily(lake).result("curate").months == ["2013-01"]
     january = (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").stat()
     land(lake, date(2013, 2, 1))
-    second = run_processed(lake)
-    assert second["curated"]["months"] == ["2013-02"]
-    assert second["curated"]["rows"]["flights"] == len(flights_rows(lake_dir, date(2013, 2, 1)))
+    second = run_daily(lake).result("curate")
+    assert second.months == ["2013-02"]
+    assert second.rows["flights"] == len(flights_rows(lake_dir, date(2013, 2, 1)))
     assert (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").stat() == january
-    assert run_processed(lake)["status"] == "nothing_new"
+    assert nothing_new(run_daily(lake))
 
     # New curated logic rebuilds every month.
-    monkeypatch.setattr(curation, "logic_version", lambda: "changed")
-    assert curation.plan(lake) == ["2013-01", "2013-02"]
+    monkeypatch.setattr(curate, "logic_version", lambda: "changed")
+    assert curate.months_to_rebuild(lake) == ["2013-01", "2013-02"]
     monkeypatch.undo()
     # A processed month that disappears takes its curated month with it.
     (lake_dir / "processed/flights/flight_month=2013-02/part-00000.parquet").unlink()
-    gone = run_processed(lake)
-    assert gone["curated"]["months"] == []
+    gone = run_daily(lake).result("curate")
+    assert gone.months == [] and not gone.skipped
     assert not list((lake_dir / "curated").rglob("flight_month=2013-02/*.parquet"))
     assert (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").exists()
-    assert run_processed(lake)["status"] == "nothing_new"
+    assert nothing_new(run_daily(lake))

@@ -11,8 +11,7 @@ import pytest
 
 from flightlake.lake import Lake
 from flightlake.landing import land
-from flightlake.pipeline import run_processed
-from tests.integration.conftest import layer_digest
+from tests.integration.conftest import layer_digest, run_daily
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +27,7 @@ def test_killed_run_rerun_converges(tmp_path):
     land(Lake.at(str(reference)), date(2013, 1, 3))
     killed = tmp_path / "killed"
     shutil.copytree(reference, killed)
-    run_processed(Lake.at(str(reference)))
+    run_daily(Lake.at(str(reference)))
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "flightlake.cli", "run", "--lake", str(killed)],
@@ -37,7 +36,9 @@ def test_killed_run_rerun_converges(tmp_path):
     )
     deadline = time.monotonic() + 120
     # Kill once the flights job is writing: planes etc. are published, flights are not.
-    while not list(killed.glob("_staging/*/classified/flights")) and time.monotonic() < deadline:
+    while not list(killed.glob("_staging/*/process_flights/classified")) and (
+        time.monotonic() < deadline
+    ):
         if proc.poll() is not None:
             break
         time.sleep(0.05)
@@ -46,9 +47,9 @@ def test_killed_run_rerun_converges(tmp_path):
     assert list(killed.glob("_staging/*")), "the run was not caught in the middle"
     assert not (killed / "_state/ledger/flights.json").exists()
 
-    rerun = run_processed(Lake.at(str(killed)))
-    assert rerun["status"] == "succeeded"
-    assert rerun["tables"]["flights"]["files_read"] == 3
-    assert rerun["tables"]["planes"]["files_read"] == 0  # finished before the kill
+    rerun = run_daily(Lake.at(str(killed)))  # resumes the killed run at process_flights
+    assert rerun.result("process_flights").files_read == 3
+    statuses = {o.step.name: o.status for o in rerun.outcomes}
+    assert statuses["process_planes"] == "resumed"  # finished before the kill
     assert not list(killed.glob("_staging/*"))
     assert layer_digest(killed) == layer_digest(reference)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -16,11 +17,12 @@ from typer.testing import CliRunner
 from features.definitions import FEATURE_NAMES
 from features.export import export
 from features.split import SplitConfig
-from flightlake import modeling
 from flightlake.catalog.local import connect
 from flightlake.cli import app
 from flightlake.lake import Lake
+from flightlake.pipeline import dag, runner
 from flightlake.query import run
+from flightlake.run_context import RunContext
 from training.registry.local import LocalRegistry
 from training.registry.sagemaker import to_properties
 
@@ -45,12 +47,12 @@ def scored(january, spark, tmp_path_factory):
     root = tmp_path_factory.mktemp("model") / "lake"
     shutil.copytree(source / "curated", root / "curated")
     lake = Lake.at(str(root))
-    manifest = export(spark, lake, SplitConfig(SPLITS), SCORED[:1])
-    launcher = modeling.launcher_for("local", echo=lambda line: None)
-    registry = modeling.registry_for("local", lake)
-    trained = modeling.train(lake, launcher, registry, hyperparameters={"num_round": 40})
+    manifest = export(spark, lake, "_staging/test-export", SplitConfig(SPLITS), SCORED[:1])
+    ctx = RunContext(lake, "model-1", hyperparameters={"num_round": "40"})
+    trained = runner.run_step(dag.BY_NAME["train"], ctx).result
     # The second day has no scoring set yet: scoring builds it with the model's vocabulary.
-    record = modeling.score(lake, launcher, registry, SCORED, spark_factory=lambda: spark)
+    scoring = replace(ctx, run_id="model-2", dates=tuple(SCORED))
+    record = runner.run_step(dag.BY_NAME["score"], scoring).result
     return root, lake, manifest, trained, record
 
 
@@ -77,10 +79,10 @@ def test_export_matches_curated_flights(scored):
 
 def test_scores_land_in_curated_predictions(scored):
     root, lake, manifest, trained, record = scored
-    assert trained["model_version"] == "delay-risk/v1"
-    assert trained["approval"]["status"] == "Approved"
+    assert trained.model_version == "delay-risk/v1"
+    assert trained.approval["status"] == "Approved"
     version = LocalRegistry(lake).latest_approved()
-    assert version.lineage["export_id"] == manifest["export_id"] == record["export_id"]
+    assert version.lineage["export_id"] == manifest["export_id"] == record.export_id
     assert (version.lineage["train_from"], version.lineage["test_to"]) == (
         "2013-01-01",
         "2013-01-31",
@@ -98,7 +100,7 @@ def test_scores_land_in_curated_predictions(scored):
     assert sorted(predictions["flight_id"]) == sorted(expected["flight_id"])
     assert predictions["score"].between(0, 1).all()
     assert set(predictions["model_version"]) == {"delay-risk/v1"}
-    assert record["rows"] == {d.isoformat(): int((expected["day"] == d).sum()) for d in SCORED}
+    assert record.rows == {d.isoformat(): int((expected["day"] == d).sum()) for d in SCORED}
     # One .out per scoring file, as SageMaker writes them.
     outs = sorted(p.name for p in (root / "_ml" / "transform").rglob("*.out"))
     assert outs == ["part-00000.csv.out"] * len(SCORED)
@@ -128,10 +130,10 @@ def test_model_views_against_an_independent_computation(scored):
 
 def test_rescoring_replaces_and_drift_is_reported(scored):
     root, lake, _, _, record = scored
-    report = json.loads((root / "_ml" / "drift" / f"{record['run_id']}.json").read_text())
+    report = json.loads((root / "_ml" / "drift" / f"{record.scoring_run}.json").read_text())
     assert {f["feature"] for f in report["features"]} == set(FEATURE_NAMES)
-    assert report["scoring_rows"] == record["rows_scored"]
-    assert record["worst_drift"] == report["features"][:5]
+    assert report["scoring_rows"] == record.rows_scored
+    assert record.worst_drift == report["features"][:5]
     result = CliRunner().invoke(
         app, ["score", "--lake", str(root), "--from", "2013-01-31"], catch_exceptions=False
     )
@@ -140,6 +142,6 @@ def test_rescoring_replaces_and_drift_is_reported(scored):
     counts = run_query(
         lake, "SELECT scoring_date, count(*) AS n FROM curated.predictions GROUP BY 1 ORDER BY 1"
     )
-    assert list(counts["n"]) == list(record["rows"].values())  # replaced, not appended
+    assert list(counts["n"]) == list(record.rows.values())  # replaced, not appended
     models = CliRunner().invoke(app, ["models", "--lake", str(root)])
     assert "delay-risk/v1" in models.output and "Approved" in models.output

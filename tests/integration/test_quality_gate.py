@@ -24,8 +24,9 @@ from typer.testing import CliRunner
 from flightlake.cli import app
 from flightlake.lake import Lake
 from flightlake.landing import land
-from flightlake.pipeline import run_processed
+from flightlake.pipeline.runner import StepFailed
 from flightlake.quality.gate import GateFailed
+from tests.integration.conftest import run_daily
 
 pytestmark = pytest.mark.integration
 runner = CliRunner()
@@ -38,10 +39,9 @@ def base(tmp_path_factory, spark) -> Path:
     root = tmp_path_factory.mktemp("gate") / "lake"
     lake = Lake.at(str(root))
     land(lake, date(2013, 1, 10))
-    record = run_processed(lake)
-    assert record["status"] == "succeeded"
-    assert all(q["passed"] for q in record["quality"].values())
-    assert len(record["quality"]) == 8  # 5 processed + 3 curated tables
+    run = run_daily(lake)
+    assert all(q["passed"] for q in run.quality.values())
+    assert len(run.quality) == 8  # 5 processed + 3 curated tables
     land(lake, date(2013, 1, 11))
     return root
 
@@ -51,6 +51,12 @@ def lake_copy(base, tmp_path) -> Path:
     root = tmp_path / "lake"
     shutil.copytree(base, root)
     return root
+
+
+def step_records(root: Path) -> list[dict]:
+    """Every step's run record, oldest run first."""
+    records = [json.loads(p.read_text()) for p in sorted((root / "_runs").glob("*.json"))]
+    return [r for r in records if "step" in r]
 
 
 def digest(root: Path, *parts: str) -> dict[str, str]:
@@ -106,13 +112,15 @@ def assert_stopped(
         assert result.exit_code == 1
         said = result.output
     else:
-        with pytest.raises(GateFailed) as caught:
-            run_processed(Lake.at(str(root)))
-        said = "\n".join([str(caught.value), *caught.value.details])
+        with pytest.raises(StepFailed) as caught:
+            run_daily(Lake.at(str(root)))
+        gate = caught.value.__cause__
+        assert isinstance(gate, GateFailed)
+        said = "\n".join([str(gate), *gate.details])
     # nothing of the stopped table changed, and analysts still read the previous data
     assert digest(root, *kept) == before
     assert sql_count(root, "curated.flights") > 0
-    record = json.loads(sorted((root / "_runs").glob("*.json"))[-1].read_text())
+    [record] = [r for r in step_records(root) if r["status"] == "failed"]
     shown = runner.invoke(app, ["quality", "--lake", str(root)])
     assert shown.exit_code == 0, shown.output
     assert "FAILED" in shown.output
@@ -199,7 +207,7 @@ def test_a_warning_publishes_and_is_reported(lake_copy):
     assert result.exit_code == 0, result.output
     assert "quality warning" in result.output and "weather_coverage" in result.output
     assert sql_count(lake_copy, "curated.flights") > before
-    record = json.loads(sorted((lake_copy / "_runs").glob("*.json"))[-1].read_text())
+    record = [r for r in step_records(lake_copy) if r["step"] == "curate"][-1]
     assert record["status"] == "succeeded"
     assert any("weather_coverage" in w for w in record["quality"]["curated.flights"]["warnings"])
     shown = runner.invoke(app, ["quality", "--lake", str(lake_copy)])

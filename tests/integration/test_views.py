@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from flightlake.catalog.local import connect, view_files
+from flightlake.catalog.local import connect
 from flightlake.lake import Lake
 from flightlake.query import run
+from flightlake.resources import view_files
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_every_view_file_is_covered_here():
         "model_performance_daily",
         "model_calibration",
     }
-    assert {p.stem for p in view_files()} == tested
+    assert {v.name for v in view_files()} == tested
 
 
 def test_on_time_by_carrier_month(con, src, source_tables):

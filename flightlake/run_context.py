@@ -1,0 +1,87 @@
+"""What every pipeline step receives (RunContext) and returns (a StepResult).
+
+A step is one function `step(ctx) -> StepResult`. The local runner and the Glue entry script
+build the context, from the CLI's flags or from the Glue job arguments (same names), and call
+the same function through the same lifecycle (flightlake/pipeline/runner.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cache
+
+from flightlake.lake import Lake
+
+
+@dataclass(kw_only=True)
+class StepResult:
+    """What a step did. Every step's result extends this; `summary()` is the one line a
+    person reads in the run's output."""
+
+    seconds: float = 0.0
+    skipped: str | None = None  # why the step had nothing to do
+    # The quality gate's verdict per table it validated (flightlake.quality.gate records).
+    quality: dict[str, dict] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return self.skipped or "done"
+
+
+@dataclass
+class RunContext:
+    """The run a step belongs to, and the options a workflow passes down.
+
+    The option names are the Glue job arguments' names (`--date`, `--backend`, …)."""
+
+    lake: Lake
+    run_id: str
+    step: str = ""  # set by the runner
+    # The daily scoring steps' flight dates; none: the newest day delivered to raw/.
+    dates: tuple[date, ...] = ()
+    backend: str = "local"  # local (subprocess, lake registry) | sagemaker
+    sagemaker_role: str | None = None
+    aws_profile: str | None = None
+    spot: bool = False
+    hyperparameters: dict[str, str] = field(default_factory=dict)
+    export_id: str | None = None  # train on this export [default: the newest]
+    split_config: str | None = None  # a TOML file [default: the packaged features/splits.toml]
+    database_prefix: str = ""  # Athena (an s3:// lake): the environment's databases
+    workgroup: str = "primary"
+    echo: Callable[[str], None] = field(default=lambda line: None, repr=False)
+
+    @property
+    def staging(self) -> str:
+        """This step's scratch folder: the runner empties it before and after the step."""
+        return self.lake.staging_dir(self.run_id, self.step)
+
+    @property
+    def spark(self):
+        """The Spark session, started on first use: steps with nothing to do never start it.
+        On Glue, the session Glue made."""
+        from flightlake.runtime.spark import get_spark
+
+        _preload_quality()  # great-expectations imports while the JVM starts
+        return get_spark()
+
+
+@cache
+def _preload_quality() -> None:
+    from flightlake.quality.validate import preload
+
+    preload()
+
+
+def day_range(first: str | date | None, last: str | date | None) -> list[date]:
+    """Every day from `first` to `last` inclusive (none when `first` is not given)."""
+    if not first:
+        return []
+    start = first if isinstance(first, date) else date.fromisoformat(first)
+    end = last if isinstance(last, date) else date.fromisoformat(last) if last else start
+    if end < start:
+        raise ValueError(f"{start} … {end}: the range ends before it starts")
+    return [date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)]

@@ -1,0 +1,34 @@
+"""The Glue script of every flightlake job: `--step NAME` says which step of the pipeline DAG
+it runs; the other arguments are the run context's (--lake, --run_id, --date, --date_to,
+--backend, --sagemaker_role, --database_prefix, --workgroup). It runs the step through the same
+runner, with the same function, as `flightlake run` does locally."""
+
+from __future__ import annotations
+
+from flightlake import runs
+from flightlake.lake import Lake
+from flightlake.pipeline import dag, runner
+from flightlake.run_context import RunContext, day_range
+from flightlake.runtime.glue_args import job_args
+
+OPTIONAL = ("run_id", "date", "date_to", "backend", "sagemaker_role", "database_prefix",
+            "workgroup")
+
+
+def main(argv: list[str] | None = None) -> runner.StepOutcome:
+    args = job_args(["step", "lake"], OPTIONAL, argv)
+    ctx = RunContext(
+        Lake.at(args["lake"]),
+        args["run_id"] or runs.new_run_id(),
+        dates=tuple(day_range(args["date"], args["date_to"])),
+        backend=args["backend"] or ("sagemaker" if args["sagemaker_role"] else "local"),
+        sagemaker_role=args["sagemaker_role"],
+        database_prefix=args["database_prefix"] or "",
+        workgroup=args["workgroup"] or "primary",
+    )
+    step = dag.BY_NAME[args["step"]]
+    return runner.run_step(step, ctx, step.workflow)
+
+
+if __name__ == "__main__":
+    main()

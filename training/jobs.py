@@ -1,0 +1,310 @@
+"""The delay-risk model's steps: train (export → training job → registry), export_scoring (a
+day's scoring set with the approved model's vocabulary) and score (latest approved version →
+batch transform → curated.predictions + drift report).
+
+The back end is chosen once, here, from the run context: `local` (subprocess and local runner,
+registry in the lake) or `sagemaker` (training and transform jobs, a model package group).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from features.definitions import CATEGORICAL, FEATURE_NAMES, ID, LABEL
+from features.export import CSV_FILE, add_scoring, latest_export, load_manifest
+from features.split import SPLITS
+from flightlake import drift
+from flightlake.contracts.predictions import CONTRACT as PREDICTIONS
+from flightlake.contracts.types import arrow_type
+from flightlake.errors import JobError
+from flightlake.lake import PART_FILE, Lake
+from flightlake.run_context import RunContext, StepResult
+from flightlake.runtime.storage import write_json
+from training.launchers.base import Launcher, TrainingRequest, TransformRequest
+from training.registry.base import GROUP, ModelVersion, Registry
+
+BACKENDS = ("local", "sagemaker")
+NO_MODEL = "no approved model yet: the weekly workflow trains one"
+
+
+def backend(ctx: RunContext) -> tuple[Launcher, Registry]:
+    """The launcher and registry of the context's back end. SageMaker's wait for each job:
+    the registry needs the training metrics, scoring needs the transform output."""
+    if ctx.backend == "local":
+        from training.launchers.local import LocalLauncher
+        from training.registry.local import LocalRegistry
+
+        return LocalLauncher(ctx.echo), LocalRegistry(ctx.lake)
+    if ctx.backend != "sagemaker":
+        raise JobError(f"unknown back end {ctx.backend!r}: use one of {', '.join(BACKENDS)}")
+    if not ctx.sagemaker_role:
+        raise JobError("the sagemaker back end needs a SageMaker execution role ARN")
+    if not ctx.lake.root.startswith("s3://"):
+        raise JobError("the sagemaker back end reads and writes S3: give an s3:// lake")
+    import boto3
+
+    from training.launchers.sagemaker import SageMakerLauncher
+    from training.registry.sagemaker import SageMakerRegistry
+
+    session = boto3.Session(profile_name=ctx.aws_profile)
+    launcher = SageMakerLauncher(
+        role_arn=ctx.sagemaker_role,
+        boto_session=session,
+        spot=ctx.spot,
+        code_uri=ctx.lake.uri(ctx.lake.model_code_dir()),
+        wait=True,
+    )
+    return launcher, SageMakerRegistry(group=GROUP, boto_session=session)
+
+
+@dataclass(kw_only=True)
+class TrainResult(StepResult):
+    export_id: str = ""
+    training_job: str = ""
+    model_version: str = ""
+    approval: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def metrics_line(self) -> str:
+        m = self.metrics
+        return (
+            f"validation AUC {m.get('validation_auc', float('nan')):.4f} · "
+            f"test AUC {m.get('test_auc', float('nan')):.4f} · "
+            f"test precision@top decile {m.get('test_precision_at_decile', float('nan')):.3f}"
+        )
+
+    def summary(self) -> str:
+        status, reason = self.approval["status"], self.approval["reason"]
+        return f"{self.model_version} {status}: {reason} · {self.metrics_line()}"
+
+
+def train(ctx: RunContext) -> TrainResult:
+    """The step: train on an export (the newest by default) and register the model; approved
+    only if it beats the approved one."""
+    started = time.perf_counter()
+    lake = ctx.lake
+    launcher, registry = backend(ctx)
+    export_id = ctx.export_id or latest_export(lake)
+    if export_id is None:
+        raise JobError(f"{lake.uri(lake.exports_dir())}: no feature export; export one first")
+    manifest = load_manifest(lake, export_id)
+    job_name = f"delay-risk-{ctx.run_id.replace('T', '-').replace('Z', '').lower()}"
+    request = TrainingRequest(
+        job_name=job_name,
+        channels={s: lake.uri(lake.export_split_dir(export_id, s)) for s in SPLITS},
+        hyperparameters=dict(ctx.hyperparameters),
+        output_uri=lake.uri(lake.training_jobs_dir()),
+        spot=ctx.spot,
+    )
+    model = launcher.train(request)
+    # Flat and short: SageMaker keeps 50 metadata entries of 256 characters. The full list of
+    # source runs stays in the export's manifest.
+    sources = manifest["lineage"]["source_runs"]
+    lineage = {
+        "export_id": export_id,
+        "export_manifest": lake.uri(lake.export_manifest(export_id)),
+        "data_from": manifest["data_range"]["from"],
+        "data_to": manifest["data_range"]["to"],
+        **{
+            f"{s}_{end}": manifest["splits"][s][end]
+            for s in SPLITS
+            for end in ("from", "to")
+        },
+        "source_runs": len(sources),
+        "last_source_run": sources[-1] if sources else None,
+        "training_job": model.job_name,  # SageMaker appends a timestamp to the name
+    }
+    version = registry.register(model.model_uri, model.metrics, request.hyperparameters, lineage)
+    return TrainResult(
+        export_id=export_id,
+        training_job=model.job_name,
+        model_version=version.label,
+        approval={"status": version.status, "reason": version.reason},
+        metrics=model.metrics,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def scoring_days(ctx: RunContext) -> list[date]:
+    """The dates the daily scoring steps score: the context's, else the newest flight day
+    delivered to raw/."""
+    if ctx.dates:
+        return sorted(set(ctx.dates))
+    days = [f.covers for f in ctx.lake.raw_files("flights") if f.covers]
+    if not days:
+        raise JobError("no flights delivered to raw/ yet: nothing to score")
+    return [max(days)]
+
+
+@dataclass(kw_only=True)
+class ScoringSetResult(StepResult):
+    export_id: str = ""
+    rows: dict[str, int] = field(default_factory=dict)  # day → flights in its scoring set
+
+    def summary(self) -> str:
+        if self.skipped:
+            return self.skipped
+        days = sorted(self.rows)
+        span = days[0] if len(days) == 1 else f"{days[0]} … {days[-1]}"
+        return f"scoring set {span}: {sum(self.rows.values()):,} flights ({self.export_id})"
+
+
+def export_scoring(ctx: RunContext) -> ScoringSetResult:
+    """The step: scoring sets of the scoring days, encoded with the approved model's own
+    export vocabulary (built once per day; a rerun adds nothing)."""
+    started = time.perf_counter()
+    version = backend(ctx)[1].latest_approved()
+    if version is None:
+        return ScoringSetResult(skipped=NO_MODEL)
+    days = scoring_days(ctx)
+    export_id = version.lineage["export_id"]
+    manifest = add_scoring(ctx, export_id, days)
+    return ScoringSetResult(
+        export_id=export_id,
+        rows={d.isoformat(): manifest["scoring"][d.isoformat()] for d in days},
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _read_csv(lake: Lake, rel: str, names: list[str]) -> pd.DataFrame:
+    data = lake.storage.read_bytes(rel)
+    return pd.read_csv(io.BytesIO(data), header=None, names=names)
+
+
+def _predictions(
+    lake: Lake,
+    out_file: str,
+    day: date,
+    version: ModelVersion,
+    scoring_run: str,
+    scored_at: datetime,
+) -> pd.DataFrame:
+    data = io.BytesIO(lake.storage.read_bytes(out_file))
+    scores = pd.read_csv(data, header=None, names=[ID, "score"], dtype={ID: str})
+    bad = scores[scores["score"].isna() | ~scores["score"].between(0, 1)]
+    if len(bad):
+        row = bad.index[0] + 1
+        value = bad.iloc[0]["score"]
+        raise JobError(f"{lake.uri(out_file)}: line {row}: score {value!r} is not in [0, 1]")
+    return scores.assign(
+        flight_date=day,
+        model_version=version.label,
+        scoring_run=scoring_run,
+        scored_at=scored_at,
+        scoring_date=day.isoformat(),
+    )[PREDICTIONS.column_names]
+
+
+def _write_predictions(ctx: RunContext, frame: pd.DataFrame, day: date) -> str:
+    """Replace the scoring date's partition in one step (write aside, then publish)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lake = ctx.lake
+    schema = pa.schema(
+        [pa.field(c.name, arrow_type(c.type), c.nullable) for c in PREDICTIONS.columns]
+    )
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    target = lake.table_file("curated", PREDICTIONS.name, ("scoring_date", day.isoformat()))
+    staged = f"{ctx.staging}/{day.isoformat()}/{PART_FILE}"
+    lake.storage.write_bytes(staged, buffer.getvalue())
+    lake.storage.publish(staged, target)
+    return target
+
+
+@dataclass(kw_only=True)
+class ScoreResult(StepResult):
+    scoring_run: str = ""
+    model_version: str = ""
+    model_metrics: dict[str, float] = field(default_factory=dict)
+    export_id: str = ""
+    rows: dict[str, int] = field(default_factory=dict)  # day → flights scored
+    transform_seconds: float = 0.0
+    drift_report: str = ""
+    worst_drift: list[dict] = field(default_factory=list)
+
+    @property
+    def rows_scored(self) -> int:
+        return sum(self.rows.values())
+
+    def summary(self) -> str:
+        if self.skipped:
+            return self.skipped
+        auc = self.model_metrics.get("test_auc", float("nan"))
+        return (
+            f"{self.model_version} (test AUC {auc:.4f}) scored {self.rows_scored:,} flights on "
+            f"{len(self.rows)} day(s) → curated.predictions"
+        )
+
+
+def score(ctx: RunContext) -> ScoreResult:
+    """The step: score every flight of the scoring days with the latest approved model; write
+    the predictions and a drift report."""
+    started = time.perf_counter()
+    lake = ctx.lake
+    launcher, registry = backend(ctx)
+    version = registry.latest_approved()
+    if version is None:
+        return ScoreResult(skipped=NO_MODEL)
+    days = scoring_days(ctx)
+    export_id = version.lineage["export_id"]
+    # Scoring sets use the model's own export vocabulary (export_scoring builds them; a
+    # standalone `flightlake score` builds the missing ones here).
+    add_scoring(ctx, export_id, days)
+    scoring_run = f"score-{ctx.run_id}"
+    scored_at = datetime.now(UTC)
+    result = ScoreResult(scoring_run=scoring_run, model_version=version.label,
+                         model_metrics=version.metrics, export_id=export_id)
+    for day in days:
+        out_dir = lake.transform_dir(scoring_run, day)
+        t0 = time.perf_counter()
+        launcher.transform(
+            TransformRequest(
+                job_name=f"{scoring_run}-{day.isoformat()}",
+                model_uri=version.model_uri,
+                input_uri=lake.uri(lake.scoring_dir(export_id, day)),
+                output_uri=lake.uri(out_dir),
+            )
+        )
+        result.transform_seconds += time.perf_counter() - t0
+        frame = _predictions(lake, f"{out_dir}/{CSV_FILE}.out", day, version, scoring_run,
+                             scored_at)
+        _write_predictions(ctx, frame, day)
+        result.rows[day.isoformat()] = len(frame)
+    report = drift_report(lake, export_id, days)
+    write_json(lake.storage, lake.drift_file(scoring_run), {"scoring_run": scoring_run, **report})
+    result.drift_report = lake.uri(lake.drift_file(scoring_run))
+    result.worst_drift = report["features"][:5]
+    result.transform_seconds = round(result.transform_seconds, 3)
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def drift_report(lake: Lake, export_id: str, days: list[date]) -> dict:
+    """PSI of every feature: the scoring sets of `days` against the training set."""
+    training = _read_csv(
+        lake, f"{lake.export_split_dir(export_id, 'train')}/{CSV_FILE}", [LABEL, *FEATURE_NAMES]
+    )[list(FEATURE_NAMES)]
+    scoring = pd.concat(
+        [
+            _read_csv(lake, f"{lake.scoring_dir(export_id, d)}/{CSV_FILE}", [ID, *FEATURE_NAMES])
+            for d in days
+        ],
+        ignore_index=True,
+    )[list(FEATURE_NAMES)]
+    features = drift.report(training, scoring, set(CATEGORICAL))
+    return {
+        "export_id": export_id,
+        "days": [d.isoformat() for d in days],
+        "training_rows": len(training),
+        "scoring_rows": len(scoring),
+        "features": features,
+    }
+

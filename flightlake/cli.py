@@ -74,11 +74,15 @@ def _context(target: Lake, **options):
 
 
 def _run_step(name: str, ctx, status: str):
-    """One step through the runner (its lifecycle and run record), as its command."""
+    """One step through the runner (its lifecycle and run record), as its command: a step
+    that could do nothing (no approved model, say) fails the command."""
     from flightlake.pipeline import dag, runner
 
     with console.status(status):
-        return runner.run_step(dag.BY_NAME[name], ctx).result
+        result = runner.run_step(dag.BY_NAME[name], ctx).result
+    if result.skipped:
+        fail(result.skipped)
+    return result
 
 
 @app.command()
@@ -234,14 +238,13 @@ def sql(
 
 
 def _check_sql() -> None:
+    from flightlake.render import sql_result
     from flightlake.sqlcheck import check_all
 
     count, problems = check_all()
-    for problem in problems:
-        err.print(problem, highlight=False, markup=False, soft_wrap=True)
+    sql_result.checked(count, problems)
     if problems:
         raise typer.Exit(1)
-    console.print(f"{count} SQL files: every table and column exists")
 
 
 @app.command()
@@ -252,12 +255,7 @@ def crawl(lake: LakeOption = None) -> None:
     from flightlake.render import tables
 
     crawled, drifts = do_crawl(_lake(lake))
-    summary = ", ".join(f"{s} {n}" for s, n in crawled.items())
-    console.print(f"crawled new files: {summary}; raw tables registered for flightlake sql")
-    if not drifts:
-        console.print("no schema drift")
-        return
-    tables.drift(drifts)
+    tables.crawled(crawled, drifts)
     broken = [d for d in drifts if d.breaking]
     if broken:
         first = broken[0]

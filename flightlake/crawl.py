@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from flightlake.contracts import raw_sources
 from flightlake.contracts.types import duckdb_type
 from flightlake.lake import Lake, RawFile
@@ -54,6 +52,10 @@ def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
     contract_cols = [c for c in raw_sources()[source].columns if c.type != "string"]
     if not files or not contract_cols:
         return []
+    # Imported here: every Glue job imports the DAG, and with it this module, but only the
+    # local crawl_raw step runs DuckDB (Glue 5.1 does not ship it).
+    import duckdb
+
     uris = ", ".join("'" + lake.uri(f.path).replace("'", "''") + "'" for f in files)
     # Explicit dialect and padding: a ragged line must not make the sniffer misread a file.
     relation = (

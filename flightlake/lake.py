@@ -33,8 +33,12 @@ from flightlake.runtime.storage import Storage, storage_for
 
 DEFAULT_LAKE = "./lake"
 PART_FILE = "part-00000.parquet"
-_DELIVERED = re.compile(r"delivered=(\d{4}-\d{2}-\d{2})")
-_FILE_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.csv$")
+# Regular expressions Python and Spark (Java) read alike: a drop's delivery date, from its
+# folder, and the data date of a daily file, from its name.
+DELIVERED_PATTERN = r"delivered=(\d{4}-\d{2}-\d{2})"
+FILE_DATE_PATTERN = r"_(\d{4}-\d{2}-\d{2})\.csv$"
+_DELIVERED = re.compile(DELIVERED_PATTERN)
+_FILE_DATE = re.compile(FILE_DATE_PATTERN)
 
 
 def resolve_root(lake: str | None) -> str:
@@ -145,6 +149,10 @@ class Lake:
         return f"_runs/{run_id}.json"
 
     @staticmethod
+    def quality_root() -> str:
+        return "_quality"
+
+    @staticmethod
     def quality_dir(run_id: str) -> str:
         return f"_quality/{run_id}"
 
@@ -158,8 +166,12 @@ class Lake:
         return f"_quality/{run_id}/report.html"
 
     @staticmethod
-    def staging_dir(run_id: str, step: str) -> str:
-        return f"_staging/{run_id}/{step}"
+    def run_staging_dir(run_id: str) -> str:
+        return f"_staging/{run_id}"
+
+    @classmethod
+    def staging_dir(cls, run_id: str, step: str) -> str:
+        return f"{cls.run_staging_dir(run_id)}/{step}"
 
     @staticmethod
     def exports_dir() -> str:

@@ -48,7 +48,9 @@ class RunContext:
     aws_profile: str | None = None
     spot: bool = False
     hyperparameters: dict[str, str] = field(default_factory=dict)
-    export_id: str | None = None  # train on this export [default: the newest]
+    # The export a step works on: export_features writes it [default: a new id], train
+    # trains on it [default: the newest]; one id given to both pins them together.
+    export_id: str | None = None
     split_config: str | None = None  # a TOML file [default: the packaged features/splits.toml]
     database_prefix: str = ""  # Athena (an s3:// lake): the environment's databases
     workgroup: str = "primary"

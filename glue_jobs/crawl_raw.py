@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from flightlake.crawl import crawl
+from flightlake.crawl import Drift, crawl
 from flightlake.run_context import RunContext, StepResult
 
 
@@ -16,13 +16,25 @@ from flightlake.run_context import RunContext, StepResult
 class CrawlResult(StepResult):
     sources: int = 0
     files: int = 0
+    # One line per file and kind of change: "<file>: column removed day, dep_time, …".
     drifts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.files} new file(s) in {self.sources} source(s), "
-            f"{len(self.drifts)} schema drift(s)"
+            f"schema drift in {len({line.split(': ')[0] for line in self.drifts})} file(s)"
         )
+
+
+def _by_file(drift: list[Drift]) -> list[str]:
+    columns: dict[tuple[str, str], list[str]] = {}
+    for d in drift:
+        # Added or removed says it all; a type change carries what failed to parse.
+        plain = d.change in ("column added", "column removed") or not d.detail
+        columns.setdefault((d.file, d.change), []).append(
+            d.column if plain else f"{d.column} ({d.detail})"
+        )
+    return [f"{file}: {change} {', '.join(cols)}" for (file, change), cols in columns.items()]
 
 
 def crawl_raw(ctx: RunContext) -> CrawlResult:
@@ -31,6 +43,6 @@ def crawl_raw(ctx: RunContext) -> CrawlResult:
     return CrawlResult(
         sources=len(crawled),
         files=sum(crawled.values()),
-        drifts=[f"{d.file}: {d.change} {d.column} {d.detail}".strip() for d in drift],
+        drifts=_by_file(drift),
         seconds=round(time.perf_counter() - started, 3),
     )

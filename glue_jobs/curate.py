@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from flightlake import partitions
 from flightlake.contracts import CURATED, get, get_curated
 from flightlake.footers import parquet_rows
 from flightlake.lake import Lake
@@ -22,7 +23,7 @@ from flightlake.partitions import month_in_path
 from flightlake.processing.publish import Staged, stage, swap
 from flightlake.run_context import RunContext, StepResult
 from flightlake.runtime.storage import read_json, write_json
-from glue_jobs.transforms import curated_flights, daily_stats
+from glue_jobs.transforms import common, curated_flights, daily_stats
 
 SNAPSHOTS = ("planes", "airports", "airlines")
 
@@ -55,14 +56,14 @@ def input_versions(lake: Lake) -> dict[str, str]:
 
 
 def logic_version() -> str:
-    """A fingerprint of what turns processed into curated: the transforms' source and the
-    curated contracts. When it changes, every month is rebuilt."""
+    """A fingerprint of what turns processed into curated: the transforms' source (and the
+    helpers and partition encoding they use) and the curated contracts. When it changes,
+    every month is rebuilt."""
     import hashlib
     import inspect
 
     parts = [
-        inspect.getsource(curated_flights),
-        inspect.getsource(daily_stats),
+        *(inspect.getsource(m) for m in (curated_flights, daily_stats, common, partitions)),
         repr(list(CURATED.values())),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
@@ -83,7 +84,8 @@ def months_to_rebuild(lake: Lake) -> list[str]:
     if state.get("logic") != logic_version() and built:
         return sorted(flight_months | gone)
     changed = {p for p in current.keys() | built.keys() if current.get(p) != built.get(p)}
-    if any(p.split("/")[1] in SNAPSHOTS for p in changed):
+    snapshots = tuple(Lake.processed_dir(t) + "/" for t in SNAPSHOTS)
+    if any(p.startswith(snapshots) for p in changed):
         return sorted(flight_months | gone)
     touched = {m for p in changed for m in [month_in_path(p)] if m}
     return sorted((touched & flight_months) | gone)

@@ -1,7 +1,8 @@
 """The Glue script of every flightlake job: `--step NAME` says which step of the pipeline DAG
 it runs; the other arguments are the run context's (--lake, --run_id, --date, --date_to,
---backend, --sagemaker_role, --database_prefix, --workgroup). It runs the step through the same
-runner, with the same function, as `flightlake run` does locally."""
+--backend, --sagemaker_role, --database_prefix, --workgroup, --split_config, --export_id).
+It runs the step through the same runner, with the same function, as `flightlake run` does
+locally."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ from flightlake.pipeline import dag, runner
 from flightlake.run_context import RunContext, day_range
 from flightlake.runtime.glue_args import job_args
 
-OPTIONAL = ("run_id", "date", "date_to", "backend", "sagemaker_role", "database_prefix",
-            "workgroup")
+OPTIONAL = (
+    "run_id",
+    "date",
+    "date_to",
+    "backend",
+    "sagemaker_role",
+    "database_prefix",
+    "workgroup",
+    "split_config",
+    "export_id",
+)
 
 
 def main(argv: list[str] | None = None) -> runner.StepOutcome:
@@ -25,6 +35,8 @@ def main(argv: list[str] | None = None) -> runner.StepOutcome:
         sagemaker_role=args["sagemaker_role"],
         database_prefix=args["database_prefix"] or "",
         workgroup=args["workgroup"] or "primary",
+        split_config=args["split_config"],
+        export_id=args["export_id"],
     )
     step = dag.BY_NAME[args["step"]]
     return runner.run_step(step, ctx, step.workflow)

@@ -18,7 +18,7 @@ import pandas as pd
 from features.definitions import CATEGORICAL, FEATURE_NAMES, ID, LABEL
 from features.export import CSV_FILE, add_scoring, latest_export, load_manifest
 from features.split import SPLITS
-from flightlake import drift
+from flightlake import drift, runs
 from flightlake.contracts.predictions import CONTRACT as PREDICTIONS
 from flightlake.contracts.types import arrow_type
 from flightlake.errors import JobError
@@ -79,8 +79,12 @@ class TrainResult(StepResult):
         )
 
     def summary(self) -> str:
-        status, reason = self.approval["status"], self.approval["reason"]
-        return f"{self.model_version} {status}: {reason} · {self.metrics_line()}"
+        m = self.metrics
+        return (
+            f"{self.model_version} {self.approval['status']} ({self.approval['reason']}) · "
+            f"test AUC {m.get('test_auc', float('nan')):.4f} · "
+            f"test precision@top decile {m.get('test_precision_at_decile', float('nan')):.3f}"
+        )
 
 
 def train(ctx: RunContext) -> TrainResult:
@@ -258,7 +262,9 @@ def score(ctx: RunContext) -> ScoreResult:
     # Scoring sets use the model's own export vocabulary (export_scoring builds them; a
     # standalone `flightlake score` builds the missing ones here).
     add_scoring(ctx, export_id, days)
-    scoring_run = f"score-{ctx.run_id}"
+    # New for every attempt: SageMaker transform job names must be unique, and a resumed or
+    # retried score step must not reuse the names of the attempt before.
+    scoring_run = f"score-{runs.new_run_id()}"
     scored_at = datetime.now(UTC)
     result = ScoreResult(scoring_run=scoring_run, model_version=version.label,
                          model_metrics=version.metrics, export_id=export_id)

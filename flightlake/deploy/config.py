@@ -7,9 +7,11 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
+from importlib.resources import files
 from pathlib import Path
 
-PROFILES_FILE = Path(__file__).with_name("profiles.toml")
+# Packaged with flightlake.deploy, read with importlib.resources (a wheel installed anywhere).
+PROFILES_FILE = files("flightlake.deploy") / "profiles.toml"
 _ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
 _CRON = re.compile(r"^cron\(.+\)$")
 
@@ -69,9 +71,9 @@ def _typed(profile: str, key: str, value: object) -> object:
 
 
 def load(name: str = "local", path: Path | str | None = None, env=os.environ) -> Profile:
-    path = Path(path or PROFILES_FILE)
+    path = Path(path) if path else PROFILES_FILE
     try:
-        profiles = tomllib.loads(path.read_text())
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{path}: cannot read profiles: {exc}") from None
     if name not in profiles:

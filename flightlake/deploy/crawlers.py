@@ -7,6 +7,7 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from flightlake.contracts import raw_sources
+from flightlake.lake import Lake
 from flightlake.resources import crawler_definitions
 
 
@@ -51,7 +52,7 @@ def crawler_request(spec: dict[str, Any], lake_root: str, role_arn: str, databas
         "Role": role_arn,
         "DatabaseName": database,
         "Description": spec["Description"],
-        "Targets": {"S3Targets": [{"Path": f"{lake_root.rstrip('/')}/raw/{source}/"}]},
+        "Targets": {"S3Targets": [{"Path": f"{lake_root.rstrip('/')}/{Lake.raw_dir(source)}/"}]},
         "Schedule": spec["Schedule"],
         "Classifiers": [classifier_name(source)],
         "TablePrefix": spec["TablePrefix"],

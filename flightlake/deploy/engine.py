@@ -60,7 +60,7 @@ def build_wheel(out: Path) -> Path:
 
 
 def code_files(wheel: Path) -> dict[str, bytes]:
-    """S3 key (under the code prefix) → bytes: the wheel and every step's entry script."""
+    """S3 key (under the code prefix) → bytes: the wheel and the Glue script of every job."""
     files = {wheel.name: wheel.read_bytes()}
     for step in dag.STEPS:
         if step.script:

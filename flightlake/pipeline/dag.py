@@ -2,10 +2,10 @@
 workflows group them and carry their schedules.
 
 The runner (flightlake/pipeline/runner.py) executes a workflow locally, in dependency order;
-on Glue each step is a job whose script, glue_jobs/run_step.py, calls the same function
-through the same runner. `flightlake deploy` turns this definition into the Glue jobs,
-crawlers, workflows and triggers. A dependency on a step of another workflow is met by that
-workflow's own schedule.
+on Glue each step but crawl_raw (there, the Glue crawlers of crawlers/) is a job whose script,
+glue_jobs/run_step.py, calls the same function through the same runner. `flightlake deploy`
+turns this definition into the Glue jobs, crawlers, workflows and triggers. A dependency on a
+step of another workflow is met by that workflow's own schedule.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class Step:
     depends_on: tuple[str, ...] = ()
     # Flex (spare capacity, cheaper, may start later) where nobody waits for the result.
     flex: bool = False
+    # Brings new raw data into the lake (processed, curated): when none of these steps had
+    # anything to do, the lake was up to date.
+    ingests: bool = False
 
     @property
     def script(self) -> str | None:
@@ -85,6 +88,7 @@ _PROCESS = tuple(
         f"raw {name} → processed.{name}, quality gate before publishing",
         partial(process_table, table=name),
         depends_on=("crawl_raw", *(f"process_{d}" for d in c.depends_on if d in CONTRACTS)),
+        ingests=True,
     )
     for name, c in CONTRACTS.items()
 )
@@ -99,6 +103,7 @@ STEPS: tuple[Step, ...] = (
         "processed → curated, the months new data touched; quality gate",
         curate,
         depends_on=tuple(s.name for s in _PROCESS),
+        ingests=True,
     ),
     Step(
         "export_scoring",

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from flightlake import runs
 from flightlake.errors import one_line
@@ -33,6 +34,7 @@ class StepOutcome:
     result: StepResult | None = None  # None when resumed or failed
     error: str | None = None
     record: str = ""  # the run record's path in the lake
+    exception: Exception | None = field(default=None, repr=False)  # what a failed step raised
 
 
 @dataclass
@@ -108,15 +110,28 @@ def run_workflow(
     explicit: bool = False,
     on_step: Callable[[Step, StepOutcome | None], None] | None = None,
 ) -> WorkflowRun:
-    """Run `steps` of `workflow` in order, resuming a failed or killed run of it; `explicit`
-    (--from/--only given) redoes steps even if an earlier attempt finished them. The context's
-    run id is replaced by the workflow run's. Raises StepFailed at the first failing step."""
+    """Run `steps` of `workflow` in order, resuming a failed or killed run of it (its own
+    steps and dates, whatever this call selected); `explicit` (--from/--only given) starts a
+    new run instead. The context's run id is replaced by the workflow run's. Raises
+    StepFailed at the first failing step."""
     lake = ctx.lake
     state_file = lake.workflow_state_file(workflow)
     state = read_json(lake.storage, state_file, default={}) or {}
-    resuming = state.get("status") in ("failed", "running") and not explicit
-    if not resuming:
-        state = {"run_id": runs.new_run_id(), "steps": {}}
+    unfinished = state.get("status") in ("failed", "running")
+    resuming = unfinished and not explicit
+    if resuming:
+        chosen = set(state.get("selection") or [s.name for s in steps])
+        steps = [s for s in steps if s.name in chosen]
+        ctx = replace(ctx, dates=tuple(date.fromisoformat(d) for d in state.get("dates", [])))
+    else:
+        if unfinished:  # an abandoned run: its scratch goes with it
+            lake.storage.delete_prefix(lake.run_staging_dir(state["run_id"]))
+        state = {
+            "run_id": runs.new_run_id(),
+            "selection": [s.name for s in steps],
+            "dates": [d.isoformat() for d in ctx.dates],
+            "steps": {},
+        }
     state.update(status="running", started_at=state.get("started_at") or runs.now_iso())
     write_json(lake.storage, state_file, state)
     ctx = replace(ctx, run_id=state["run_id"])
@@ -127,19 +142,12 @@ def run_workflow(
             if resuming and previous.get("status") in ("succeeded", "skipped"):
                 outcome = StepOutcome(step, "resumed", record=previous.get("record", ""))
             else:
-                if on_step:
-                    on_step(step, None)
-                try:
-                    outcome = run_step(step, ctx, workflow)
-                except Exception as exc:
-                    outcome = StepOutcome(step, "failed", error=one_line(exc))
-                    outcomes.append(outcome)
-                    state["steps"][step.name] = _as_state(outcome)
-                    if on_step:
-                        on_step(step, outcome)
-                    raise StepFailed(step.name, outcome.error) from exc
+                outcome = _attempt(step, ctx, workflow, on_step)
                 state["steps"][step.name] = _as_state(outcome)
                 write_json(lake.storage, state_file, state)
+                if outcome.status == "failed":
+                    outcomes.append(outcome)
+                    raise StepFailed(step.name, outcome.error) from outcome.exception
             outcomes.append(outcome)
             if on_step:
                 on_step(step, outcome)
@@ -152,6 +160,32 @@ def run_workflow(
         write_json(lake.storage, state_file, state)
         record = _save_record(ctx, workflow, state, outcomes)
     return WorkflowRun(state["run_id"], workflow, outcomes, record)
+
+
+def _attempt(
+    step: Step,
+    ctx: RunContext,
+    workflow: str,
+    on_step: Callable[[Step, StepOutcome | None], None] | None,
+) -> StepOutcome:
+    """run_step, with a failure turned into a failed outcome (shown, then raised by the caller)."""
+    if on_step:
+        on_step(step, None)
+    started = time.perf_counter()
+    try:
+        return run_step(step, ctx, workflow)
+    except Exception as exc:
+        outcome = StepOutcome(
+            step,
+            "failed",
+            time.perf_counter() - started,
+            error=one_line(exc),
+            record=ctx.lake.run_file(f"{ctx.run_id}.{step.name}"),
+            exception=exc,
+        )
+        if on_step:
+            on_step(step, outcome)
+        return outcome
 
 
 def _save_record(ctx: RunContext, workflow: str, state: dict, outcomes: list[StepOutcome]) -> str:

@@ -6,6 +6,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from flightlake.contracts import RawSource
+from flightlake.lake import DELIVERED_PATTERN, FILE_DATE_PATTERN
 
 # Split on commas outside double quotes, to count the fields a line really has.
 _FIELD_SPLIT = r',(?=(?:[^"]*"[^"]*")*[^"]*$)'
@@ -21,10 +22,10 @@ def read_lines(spark: SparkSession, uris: list[str], header: str) -> DataFrame:
     lines = files.select(
         # Anchored on the raw layout, so a lake under e.g. /data/raw/ still maps right.
         F.regexp_extract(path, r"(raw/[^/]+/delivered=[^/]+/[^/]+)$", 1).alias("_source_file"),
-        F.to_date(F.regexp_extract(path, r"delivered=(\d{4}-\d{2}-\d{2})", 1)).alias("_delivered"),
-        F.to_date(
-            F.nullif(F.regexp_extract(path, r"_(\d{4}-\d{2}-\d{2})\.csv$", 1), F.lit(""))
-        ).alias("_file_date"),
+        F.to_date(F.regexp_extract(path, DELIVERED_PATTERN, 1)).alias("_delivered"),
+        F.to_date(F.nullif(F.regexp_extract(path, FILE_DATE_PATTERN, 1), F.lit(""))).alias(
+            "_file_date"
+        ),
         F.split(F.col("value"), "\n").alias("_lines"),
     )
     exploded = lines.select(

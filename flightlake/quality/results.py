@@ -112,7 +112,7 @@ def run_ids(lake: Lake) -> list[str]:
     """Runs with stored results, oldest first (run ids sort by time)."""
     found = {
         f.path.split("/")[1]
-        for f in lake.storage.list_files("_quality")
+        for f in lake.storage.list_files(lake.quality_root())
         if f.path.endswith(".json")
     }
     return sorted(found)

@@ -20,8 +20,6 @@ from glue_jobs.process import TableResult
 from training.jobs import ScoreResult
 
 MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "resumed": "[dim]↺[/]"}
-# The steps whose "nothing to do" means the lake is up to date.
-_UPDATES = ("process_", "curate")
 
 
 def dry_run(steps: list[Step], workflow: str) -> None:
@@ -104,7 +102,7 @@ def _tables(results: list[TableResult]) -> Table:
 
 def summary(lake: Lake, run: WorkflowRun) -> None:
     outcomes = run.outcomes
-    updates = [o for o in outcomes if o.step.name.startswith(_UPDATES)]
+    updates = [o for o in outcomes if o.step.ingests]
     if updates and all(o.status == "skipped" for o in updates):
         console.print("Nothing new in raw/: processed/ and curated/ are up to date.")
     done = [o.result for o in outcomes if o.result is not None]
@@ -126,7 +124,7 @@ def summary(lake: Lake, run: WorkflowRun) -> None:
         elif isinstance(r, ExportResult):
             tables.export(r)
         elif isinstance(r, ScoreResult) and not r.skipped:
-            tables.scored(r)
+            tables.drift(r)
     quality = run.quality
     for name, q in quality.items():
         for warning in q["warnings"]:

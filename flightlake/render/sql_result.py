@@ -10,9 +10,17 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from flightlake.render import console
+from flightlake.render import console, err
 
 FORMATS = ("table", "csv", "json", "parquet")
+
+
+def checked(count: int, problems: list[str]) -> None:
+    """`flightlake sql --check`: each problem on stderr, or that every file resolved."""
+    for problem in problems:
+        err.print(problem, highlight=False, markup=False, soft_wrap=True)
+    if not problems:
+        console.print(f"{count} SQL files: every table and column exists")
 
 
 def write(result: pa.Table, fmt: str, output: str | None, limit: int) -> None:

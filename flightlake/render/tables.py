@@ -66,7 +66,12 @@ def quality(run_id: str, tables: list, show_all: bool, report: str) -> None:
     console.print(f"report: {report}", highlight=False)
 
 
-def drift(drifts: list) -> None:
+def crawled(files: dict[str, int], drifts: list) -> None:
+    summary = ", ".join(f"{s} {n}" for s, n in files.items())
+    console.print(f"crawled new files: {summary}; raw tables registered for flightlake sql")
+    if not drifts:
+        console.print("no schema drift")
+        return
     table = Table(
         "source", "file", "change", "column", "detail", title="schema drift", box=box.SIMPLE_HEAD
     )
@@ -97,10 +102,12 @@ def trained(result: TrainResult) -> None:
 
 
 def scored(result: ScoreResult) -> None:
-    if result.skipped:
-        console.print(result.skipped)
-        return
     console.print(f"{result.summary()} in {result.seconds:.1f}s")
+    drift(result)
+
+
+def drift(result: ScoreResult) -> None:
+    """The worst drifting features of a scoring run, and where the whole report is."""
     table = Table("feature", "PSI", "drift", box=box.SIMPLE_HEAD, title="worst drifting features")
     for row in result.worst_drift:
         style = {"significant": "red", "moderate": "yellow"}.get(row["level"])

@@ -14,6 +14,7 @@ from pyspark.sql import SparkSession
 
 from flightlake.runtime.java import ensure_java_home
 
+# The JVM reads it by file name, so a path (an installed wheel is unpacked), not a resource.
 LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
 
 # Settings every job relies on, locally and on Glue.

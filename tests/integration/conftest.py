@@ -33,7 +33,7 @@ def run_daily(lake: Lake, start: str | None = None) -> runner.WorkflowRun:
 
 def nothing_new(run: runner.WorkflowRun) -> bool:
     """Every step that updates the lake found nothing to do."""
-    updates = [o for o in run.outcomes if o.step.name.startswith(("process_", "curate"))]
+    updates = [o for o in run.outcomes if o.step.ingests]
     return bool(updates) and all(o.status == "skipped" for o in updates)
 
 

@@ -77,3 +77,12 @@ def test_malformed_raw_path_is_one_line_error(lake_dir):
     result = runner.invoke(app, ["run", "--lake", str(lake_dir)])
     assert result.exit_code == 1
     assert "delivered=YYYY-MM-DD" in result.output and "Traceback" not in result.output
+
+
+def test_a_step_command_that_can_do_nothing_fails(lake_dir):
+    """`flightlake score` with no approved model: one line, exit 1 (the daily workflow, by
+    contrast, skips its scoring steps with a note)."""
+    runner.invoke(app, ["land", "--through", "2013-01-01", "--lake", str(lake_dir)])
+    result = runner.invoke(app, ["score", "--from", "2013-01-01", "--lake", str(lake_dir)])
+    assert result.exit_code == 1
+    assert "no approved model yet" in result.output and "Traceback" not in result.output

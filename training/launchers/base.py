@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-# The folder SageMaker uploads as source_dir: train.py and inference.py.
+# The folder SageMaker uploads as source_dir: train.py and inference.py. A folder on disk (the
+# SDK tars it, the local launcher runs it), so a path, not an importlib resource.
 SOURCE_DIR = Path(__file__).resolve().parents[1]
 TRAIN_SCRIPT = "train.py"
 INFERENCE_SCRIPT = "inference.py"

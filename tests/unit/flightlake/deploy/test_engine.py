@@ -195,3 +195,17 @@ def test_wheel_holds_the_package_and_imports_from_itself(tmp_path):
     )
     assert out.stdout.strip().startswith(str(fresh)), out.stdout
     assert engine.build_wheel(tmp_path / "again").read_bytes() == wheel.read_bytes()
+
+
+def test_every_job_argument_is_one_the_glue_script_reads(deployed):
+    """The arguments deploy gives each Glue job are Glue's own or ones run_step.py reads."""
+    from glue_jobs import run_step
+
+    glue = boto3.client("glue", region_name=REGION)
+    ours = {f"--{name}" for name in ("step", "lake", *run_step.OPTIONAL)}
+    for name in glue.list_jobs()["JobNames"]:
+        job = glue.get_job(JobName=name)["Job"]
+        args = set(job["DefaultArguments"])
+        theirs = {a for a in args if a.startswith(("--enable-", "--extra-", "--additional-"))}
+        assert args - theirs <= ours, (name, sorted(args - theirs - ours))
+        assert dag.BY_NAME[job["DefaultArguments"]["--step"]].script == "glue_jobs/run_step.py"

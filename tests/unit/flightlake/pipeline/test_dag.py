@@ -55,6 +55,7 @@ class Recorder:
         self.failing = set(failing)
         self.calls: list[str] = []
         self.run_ids: set[str] = set()
+        self.dates: set[tuple] = set()
 
     def steps(self, steps):
         return [replace(s, run=self._fake(s.name)) for s in steps]
@@ -63,6 +64,7 @@ class Recorder:
         def run(ctx):
             self.calls.append(name)
             self.run_ids.add(ctx.run_id)
+            self.dates.add(ctx.dates)
             if name in self.failing:
                 raise RuntimeError(f"{name} broke")
             return StepResult()
@@ -92,6 +94,43 @@ def test_stops_at_the_first_failure_and_resumes_from_it(tmp_path):
     again = Recorder()
     runner.run_workflow(ctx, "daily", again.steps(dag.select("daily")))
     assert again.calls == names and again.run_ids.isdisjoint(fixed.run_ids)  # a new run
+
+
+def test_a_failed_step_is_recorded_in_the_state_with_its_record(tmp_path):
+    ctx = RunContext(Lake.at(str(tmp_path)), "")
+    with pytest.raises(runner.StepFailed):
+        runner.run_workflow(ctx, "weekly", Recorder(failing={"train"}).steps(dag.select("weekly")))
+    state = json.loads((tmp_path / "_state" / "workflows" / "weekly.json").read_text())
+    failed = state["steps"]["train"]
+    assert failed["status"] == "failed" and failed["error"] == "RuntimeError: train broke"
+    assert json.loads((tmp_path / failed["record"]).read_text())["status"] == "failed"
+
+
+def test_a_resumed_run_keeps_its_own_steps_and_dates(tmp_path):
+    from datetime import date
+
+    december = (date(2013, 12, 1), date(2013, 12, 2))
+    lake = Lake.at(str(tmp_path))
+    scoring = dag.select("daily", start="export_scoring")
+    broken = Recorder(failing={"score"})
+    with pytest.raises(runner.StepFailed):
+        runner.run_workflow(RunContext(lake, "", dates=december), "daily", broken.steps(scoring))
+    # `flightlake run` again, plain: the failed scoring run resumes, with its dates.
+    fixed = Recorder()
+    runner.run_workflow(RunContext(lake, ""), "daily", fixed.steps(dag.select("daily")))
+    assert fixed.calls == ["score", "refresh_views"] and fixed.dates == {december}
+
+
+def test_a_new_run_removes_the_scratch_of_the_run_it_abandons(tmp_path):
+    lake = Lake.at(str(tmp_path))
+    ctx = RunContext(lake, "")
+    with pytest.raises(runner.StepFailed):
+        runner.run_workflow(ctx, "weekly", Recorder(failing={"train"}).steps(dag.select("weekly")))
+    abandoned = json.loads((tmp_path / "_state" / "workflows" / "weekly.json").read_text())
+    lake.storage.write_bytes(f"{lake.staging_dir(abandoned['run_id'], 'train')}/x", b"left")
+    only = Recorder().steps(dag.select("weekly", only="export_features"))
+    runner.run_workflow(ctx, "weekly", only, explicit=True)
+    assert not (tmp_path / "_staging").exists()
 
 
 def test_a_killed_run_is_resumed_too(tmp_path):
@@ -131,7 +170,7 @@ def test_a_step_record_says_why_it_failed_and_staging_is_emptied(tmp_path):
     assert not (tmp_path / "_staging").exists()
 
 
-def test_cli_dry_run_and_a_failing_step_resumed(tmp_path):
+def test_cli_dry_run_a_failing_step_and_schema_drift(tmp_path):
     from datetime import date
 
     from typer.testing import CliRunner
@@ -157,6 +196,17 @@ def test_cli_dry_run_and_a_failing_step_resumed(tmp_path):
     ok = runner_.invoke(app, args)
     assert ok.exit_code == 0, ok.output
     assert "✓ crawl_raw" in ok.output and "in 5 source(s)" in ok.output
+
+    # A drop missing most columns: like a Glue crawler (SchemaChangePolicy LOG) the step
+    # reports the drift and the run goes on; processing quarantines the rows.
+    drop = lake / "raw" / "flights" / "delivered=2013-01-09" / "flights_2013-01-08.csv"
+    drop.parent.mkdir(parents=True)
+    drop.write_text("year,month\n2013,1\n")
+    drifted = runner_.invoke(app, args)
+    assert drifted.exit_code == 0, drifted.output
+    assert "schema drift in 1 file(s)" in drifted.output
+    gone = "raw/flights/delivered=2013-01-09/flights_2013-01-08.csv: column removed day, dep_time"
+    assert f"schema drift {gone}" in drifted.output
 
 
 def test_a_folder_without_a_lake_is_named(tmp_path):

@@ -79,7 +79,7 @@ def _run_step(name: str, ctx, status: str):
     from flightlake.pipeline import dag, runner
 
     with console.status(status):
-        result = runner.run_step(dag.BY_NAME[name], ctx).result
+        result = runner.run_alone(dag.BY_NAME[name], ctx).result
     if result.skipped:
         fail(result.skipped)
     return result
@@ -140,6 +140,8 @@ def run(
         try:
             done = runner.run_workflow(ctx, workflow, steps, bool(start or only), on_step)
         except runner.StepFailed as exc:
+            if exc.run:
+                show.summary(target, exc.run)
             show.failure(exc, workflow)
             raise typer.Exit(1) from None
     show.summary(target, done)
@@ -149,10 +151,10 @@ def run(
 def status(lake: LakeOption = None) -> None:
     """Every table: partitions, rows, the last run that wrote it, rows quarantined."""
     from flightlake.render import tables
-    from flightlake.status import table_status
+    from flightlake.status import table_status, unread_raw
 
     target = _lake(lake)
-    tables.status(target.root, table_status(target))
+    tables.status(target.root, table_status(target), unread_raw(target))
 
 
 @app.command()

@@ -1,18 +1,23 @@
 """Local crawler: infer raw drops' schemas, register raw tables, report drift.
 
 Like a Glue crawler with CRAWL_NEW_FOLDERS_ONLY, each delivered= folder is examined once.
-Drift is judged against the contract's raw columns: a column added, a column removed
-(renamed = removed + added) or a type changed (values that no longer parse as the
-contract's type). A removed column breaks the contract and fails the crawl.
+Drift is judged against the contract's raw columns, read as processing reads them (a byte
+order mark stripped, names case-insensitive, any order): a column added (processing drops
+it), a column removed (renamed = removed + added; processing rejects the file) or a type
+changed (values that no longer parse as the contract's type). A removed column is breaking:
+the folder is crawled again until it is fixed.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import zlib
 from dataclasses import dataclass
 
 from flightlake.contracts import raw_sources
 from flightlake.contracts.types import duckdb_type
-from flightlake.lake import Lake, RawFile
+from flightlake.lake import GZIP_SUFFIX, Lake, RawFile
 from flightlake.runtime.storage import read_json, write_json
 
 
@@ -26,7 +31,7 @@ class Drift:
 
     @property
     def breaking(self) -> bool:
-        return self.change in ("column removed", "header changed", "unreadable")
+        return self.change in ("column removed", "unreadable")
 
 
 def _folder(f: RawFile) -> str:
@@ -38,12 +43,20 @@ def _folder_of(path: str) -> str:
 
 
 def _first_line(lake: Lake, f: RawFile) -> str:
-    first = lake.storage.read_bytes(f.path).split(b"\n", 1)[0]
+    data = lake.storage.read_bytes(f.path)
+    if f.path.endswith(GZIP_SUFFIX):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            return ""
+    first = data.split(b"\n", 1)[0]
     return first.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r")
 
 
 def _names(line: str) -> list[str]:
-    return [c.strip().strip('"') for c in line.split(",")]
+    """The header's column names as processing matches them (RFC 4180, case-insensitive)."""
+    row = next(csv.reader([line]), [])
+    return [c.strip().lower() for c in row]
 
 
 def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
@@ -96,7 +109,9 @@ def crawl(lake: Lake) -> tuple[dict[str, int], list[Drift]]:
     crawled: dict[str, int] = {}
     drifts: list[Drift] = []
     for source, spec in raw_sources().items():
-        files = [f for f in lake.raw_files(source) if _folder(f) not in seen]
+        files = [
+            f for f in lake.raw_files(source, spec.layout == "daily") if _folder(f) not in seen
+        ]
         crawled[source] = len(files)
         expected = [c.name for c in spec.columns]
         found: list[Drift] = []
@@ -109,20 +124,9 @@ def crawl(lake: Lake) -> tuple[dict[str, int], list[Drift]]:
                 for c in expected
                 if c not in header
             ]
-            if set(header) == set(expected) and line != spec.header:
-                # Processing reads columns by position and checks the header line exactly.
-                found.append(
-                    Drift(
-                        source,
-                        f.path,
-                        "header changed",
-                        "-",
-                        "same columns, different order or quoting",
-                    )
-                )
         found += _type_drift(lake, source, files)
         drifts += found
-        if lake.raw_files(source):
+        if lake.raw_files(source, spec.layout == "daily"):
             state["tables"][source] = expected
         # A folder with breaking drift stays "new": the crawl keeps failing until it is fixed.
         broken = {_folder_of(d.file) for d in found if d.breaking}

@@ -45,12 +45,18 @@ def render_table(contract: Contract) -> str:
         lines.append(
             f"| `{c.name}` | {c.type} | {required} | {_constraints(c)} | {c.description} |"
         )
-    rules = [*contract.source_rules, *contract.rules]
+    rules = [f"- `{r.name}`: {r.description}" for r in (*contract.source_rules, *contract.rules)]
+    if contract.source:  # processed rows are checked against their references one by one
+        rules += [
+            f"- `{ref.rule}`: the row's `{ref.column}` is a `{ref.ref_column}` of "
+            f"processed.{ref.table}"
+            for ref in contract.references
+        ]
     if rules:
         lines += ["", "Row rules (a row breaking one is quarantined under the rule's name):", ""]
-        lines += [f"- `{r.name}`: {r.description}" for r in rules]
+        lines += rules
     gate = [
-        f"- `{ref.column}_in_{ref.table}` (critical): every `{ref.column}` is a "
+        f"- `{ref.rule}` (critical): every `{ref.column}` is a "
         f"`{ref.ref_column}` of processed.{ref.table}"
         for ref in contract.references
     ] + [f"- `{c.name}` ({c.severity}): {c.description}" for c in contract.checks]

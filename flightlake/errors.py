@@ -4,6 +4,10 @@
 class JobError(RuntimeError):
     """A job cannot run or must not publish; the first line of the message says why."""
 
+    # What the step had done when it stopped (its StepResult: counts, rows set aside), for
+    # its run record; set by the step that raises.
+    result = None
+
 
 def one_line(exc: BaseException) -> str:
     """An exception as the single line a person needs (JobError messages are written so)."""

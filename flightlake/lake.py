@@ -1,6 +1,6 @@
 """Where everything lives in the lake. Paths appear here and nowhere else.
 
-raw/<source>/delivered=<YYYY-MM-DD>/<file>.csv     immutable provider drops
+raw/<source>/delivered=<YYYY-MM-DD>/<file>.csv[.gz] provider drops (gzip or not)
 processed/<table>/[<partition>=<value>/]part-00000.parquet
 curated/<table>/<partition>=<value>/part-00000.parquet
 quarantine/<table>/delivered=<D>/<file>.parquet    rejected rows of one raw file
@@ -8,6 +8,7 @@ _state/ledger/<table>.json                         raw files already processed
 _state/curated.json                                processed files curated was built from
 _state/crawl.json                                  raw folders the crawler has read
 _state/workflows/<workflow>.json                   a workflow's run: its run id, each step's outcome
+_state/run.lock                                    the run lock: who writes the lake now
 _runs/<run_id>.<step>.json                         one record per step run (one shape for all)
 _runs/<run_id>.<workflow>.json                     one record per workflow run: its steps
 _quality/<run_id>/<table>.json, report.html        quality-gate results of a run
@@ -36,7 +37,10 @@ PART_FILE = "part-00000.parquet"
 # Regular expressions Python and Spark (Java) read alike: a drop's delivery date, from its
 # folder, and the data date of a daily file, from its name.
 DELIVERED_PATTERN = r"delivered=(\d{4}-\d{2}-\d{2})"
-FILE_DATE_PATTERN = r"_(\d{4}-\d{2}-\d{2})\.csv$"
+FILE_DATE_PATTERN = r"_(\d{4}-\d{2}-\d{2})\.csv(?:\.gz)?$"
+GZIP_SUFFIX = ".gz"
+# What a provider's data file is called: anything else under raw/ is reported, not read.
+DATA_SUFFIXES = (".csv", ".csv.gz")
 _DELIVERED = re.compile(DELIVERED_PATTERN)
 _FILE_DATE = re.compile(FILE_DATE_PATTERN)
 
@@ -53,9 +57,10 @@ class RawFile:
     size: int
     delivered: date
     covers: date | None  # the data date of a daily file; None for a snapshot
+    version: str = ""  # changes when the file is rewritten (size and mtime; ETag on S3)
 
     @classmethod
-    def parse(cls, path: str, size: int) -> RawFile:
+    def parse(cls, path: str, size: int, version: str = "") -> RawFile:
         delivered = _DELIVERED.search(path)
         if delivered is None:
             raise ValueError(f"{path}: raw files must sit under a delivered=YYYY-MM-DD folder")
@@ -65,6 +70,7 @@ class RawFile:
             size=size,
             delivered=date.fromisoformat(delivered.group(1)),
             covers=date.fromisoformat(covers.group(1)) if covers else None,
+            version=version,
         )
 
 
@@ -121,7 +127,7 @@ class Lake:
     @staticmethod
     def quarantine_file(table: str, raw: RawFile) -> str:
         """One quarantine file per raw file: reprocessing the raw file replaces it."""
-        name = raw.path.rsplit("/", 1)[1].removesuffix(".csv")
+        name = raw.path.rsplit("/", 1)[1].removesuffix(GZIP_SUFFIX).removesuffix(".csv")
         return f"quarantine/{table}/delivered={raw.delivered.isoformat()}/{name}.parquet"
 
     @staticmethod
@@ -166,8 +172,12 @@ class Lake:
         return f"_quality/{run_id}/report.html"
 
     @staticmethod
-    def run_staging_dir(run_id: str) -> str:
-        return f"_staging/{run_id}"
+    def staging_root() -> str:
+        return "_staging"
+
+    @classmethod
+    def run_staging_dir(cls, run_id: str) -> str:
+        return f"{cls.staging_root()}/{run_id}"
 
     @classmethod
     def staging_dir(cls, run_id: str, step: str) -> str:
@@ -219,9 +229,44 @@ class Lake:
     def drift_file(scoring_run: str) -> str:
         return f"_ml/drift/{scoring_run}.json"
 
-    def raw_files(self, source: str) -> list[RawFile]:
+    def raw_files(self, source: str, daily: bool = False) -> list[RawFile]:
+        """The data files of a source: `<name>.csv[.gz]` under a delivered=<date> folder,
+        named `<source>_<date>.csv[.gz]` when the source is `daily`."""
         return [
-            RawFile.parse(f.path, f.size)
+            RawFile.parse(f.path, f.size, f.version)
             for f in self.storage.list_files(self.raw_dir(source))
-            if f.path.endswith(".csv")
+            if is_data_file(f.path, source, daily)
         ]
+
+    def unmatched_raw(self, daily: dict[str, bool]) -> list[str]:
+        """Every file under raw/ that is no data file of a source (`daily`: source → whether
+        it is delivered one file per day): never read, so reported wherever the lake's state
+        is shown."""
+        out = []
+        for f in self.storage.list_files("raw"):
+            parts = f.path.split("/")
+            source = parts[1] if len(parts) > 1 else ""
+            if source not in daily or not is_data_file(f.path, source, daily[source]):
+                out.append(f.path)
+        return out
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_data_file(path: str, source: str, daily: bool) -> bool:
+    parts = path.split("/")
+    if len(parts) != 4 or parts[:2] != ["raw", source] or not parts[3].endswith(DATA_SUFFIXES):
+        return False
+    delivered = _DELIVERED.fullmatch(parts[2])
+    if delivered is None or not _is_date(delivered.group(1)):
+        return False
+    if not daily:
+        return True
+    covers = re.fullmatch(rf"{re.escape(source)}{FILE_DATE_PATTERN}", parts[3])
+    return covers is not None and _is_date(covers.group(1))

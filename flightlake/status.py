@@ -57,3 +57,10 @@ def table_status(lake: Lake) -> list[TableStatus]:
             )
         )
     return out
+
+
+def unread_raw(lake: Lake) -> list[str]:
+    """Files under raw/ that are no source's data file: never processed."""
+    return lake.unmatched_raw(
+        {c.source.name: c.source.layout == "daily" for c in CONTRACTS.values()}
+    )

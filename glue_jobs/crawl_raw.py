@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flightlake.crawl import Drift, crawl
 from flightlake.run_context import RunContext, StepResult
+from flightlake.status import unread_raw
 
 
 @dataclass(kw_only=True)
@@ -18,6 +19,8 @@ class CrawlResult(StepResult):
     files: int = 0
     # One line per file and kind of change: "<file>: column removed day, dep_time, …".
     drifts: list[str] = field(default_factory=list)
+    # Files under raw/ that are no source's data file: no step reads them.
+    unread: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -44,5 +47,6 @@ def crawl_raw(ctx: RunContext) -> CrawlResult:
         sources=len(crawled),
         files=sum(crawled.values()),
         drifts=_by_file(drift),
+        unread=unread_raw(ctx.lake),
         seconds=round(time.perf_counter() - started, 3),
     )

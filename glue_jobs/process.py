@@ -1,8 +1,10 @@
 """The raw → processed job of one table: read new drops, parse, transform, check, classify,
 gate, publish. One step of the daily workflow per table (`process_<table>`).
 
-Every row read ends in exactly one fate — published, quarantined, duplicate or superseded
-(its file was replaced by a later delivery) — so the run record always balances.
+Every row read ends in exactly one fate — published, quarantined, duplicate, superseded
+(its file was replaced by a later delivery) or rejected (the table's gate failed: the row was
+good, but nothing of the table is published) — so the run record always balances, failed or
+not. Quarantined and rejected rows are written to quarantine/ with their raw bytes.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from flightlake.processing import ledger
 from flightlake.processing.parsing import apply_rules, parse
 from flightlake.processing.publish import Staged, stage_days, stage_snapshot, swap
 from flightlake.processing.raw_reader import read_lines, split_fields
+from flightlake.quality.gate import GateFailed
 from flightlake.resources import airports_supplement
 from flightlake.run_context import RunContext, StepResult
 
 FATES = ("published", "quarantined", "duplicate", "superseded")
+# The quarantine rule of rows a failed gate held back: the gate's reason, not the row's.
+GATE_RULE = "gate_{}"
 SAMPLE_ROWS = 5
 
 
@@ -41,21 +46,28 @@ class TableResult(StepResult):
     files_read: int = 0
     files_superseded: int = 0
     read: int = 0
+    blank: int = 0  # blank lines: no row, no fate
     supplemented: int = 0
     published: int = 0
     quarantined: int = 0
     duplicates: int = 0
     superseded: int = 0
+    rejected: int = 0
     replaced: int = 0
     flags: dict[str, int] = field(default_factory=dict)
     partitions: list[str] = field(default_factory=list)
     samples: list[str] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)  # the raw files read
-
+    # Raw files processed before and rewritten since: read again as redeliveries.
+    changed: list[str] = field(default_factory=list)
+    # Files in the source's raw folder that are no data file of it: not read.
+    unmatched: list[str] = field(default_factory=list)
+    # Header drift per file: columns the contract does not know (dropped) or lacks.
+    drift: list[str] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
-        out = self.published + self.quarantined + self.duplicates + self.superseded
+        out = self.published + self.quarantined + self.duplicates + self.superseded + self.rejected
         return self.read + self.supplemented == out
 
     def as_dict(self) -> dict:
@@ -64,9 +76,10 @@ class TableResult(StepResult):
     def summary(self) -> str:
         if self.skipped:
             return self.skipped
+        rejected = f", {self.rejected:,} rejected by the gate" if self.rejected else ""
         return (
             f"{self.files_read} file(s): {self.published:,} published, "
-            f"{self.quarantined:,} quarantined, {self.duplicates:,} duplicate(s)"
+            f"{self.quarantined:,} quarantined, {self.duplicates:,} duplicate(s){rejected}"
         )
 
 
@@ -102,6 +115,21 @@ def load_references(
     return refs
 
 
+def check_references(df: DataFrame, contract: Contract, refs: dict[str, DataFrame]) -> DataFrame:
+    """Append `<column>_in_<table>` to `_errors` of a row whose foreign key is not in the
+    referenced table: a row-level failure, quarantined like any other rule."""
+    for ref in contract.references:
+        known = f"_known_{ref.column}"
+        values = refs[ref.table].select(F.col(ref.ref_column).alias(known)).distinct()
+        joined = df.join(F.broadcast(values), F.col(ref.column) == F.col(known), "left")
+        broken = F.col(ref.column).isNotNull() & F.col(known).isNull()
+        df = joined.withColumn(
+            "_errors",
+            F.concat("_errors", F.array_compact(F.array(F.when(broken, F.lit(ref.rule))))),
+        ).drop(known)
+    return df
+
+
 def classify(checked: DataFrame, contract: Contract, superseded: set[str]) -> DataFrame:
     """Give every row its fate. Among eligible rows sharing a natural key the first line
     of the latest delivery is kept."""
@@ -121,14 +149,20 @@ def classify(checked: DataFrame, contract: Contract, superseded: set[str]) -> Da
     )
 
 
-def quarantine_rows(classified: DataFrame, table: str) -> DataFrame:
-    return classified.where(F.col("_fate") == "quarantined").select(
+def quarantine_rows(classified: DataFrame, table: str, gate: list[str] | None = None) -> DataFrame:
+    """The rows set aside, with their rules and raw bytes: the quarantined ones and, when the
+    gate failed on `gate` (expectation names), every row it held back."""
+    bad = F.col("_fate") == "quarantined"
+    held = F.array(*[F.lit(GATE_RULE.format(name)) for name in gate or []])
+    kept = bad | (F.col("_fate") == "published") if gate else bad
+    return classified.where(kept).select(
         F.lit(table).alias("table"),
-        F.element_at("_errors", 1).alias("rule"),
-        F.col("_errors").alias("rules"),
+        F.when(bad, F.element_at("_errors", 1)).otherwise(F.element_at(held, 1)).alias("rule"),
+        F.when(bad, F.col("_errors")).otherwise(held).alias("rules"),
         F.col("_source_file").alias("source_file"),
         F.col("_line").alias("line"),
         F.col("_raw_line").alias("raw_line"),
+        F.col("_raw_bytes").alias("raw_bytes"),
     )
 
 
@@ -153,17 +187,29 @@ def _classify(
     (staged as Parquet); count the fates into `result`. Returns (every row, quarantined rows)."""
     lake, spark, table = ctx.lake, ctx.spark, contract.name
     module = transform_module(table)
-    refs = load_references(spark, lake, module.REFERENCES)
-    lines = read_lines(spark, [lake.uri(f.path) for f in work.new], contract.source.header)
+    needed = dict.fromkeys([*module.REFERENCES, *(r.table for r in contract.references)])
+    refs = load_references(spark, lake, tuple(needed))
+    every_line = read_lines(spark, [lake.uri(f.path) for f in work.new], contract.source)
+    lines = every_line.where(~F.col("_blank"))
     typed = apply_rules(
         parse(split_fields(lines, contract.source), contract.source), contract.source_rules
     )
-    checked = apply_rules(module.transform(typed, refs, ctx.run_id), contract.all_rules())
+    transformed = module.transform(typed, refs, ctx.run_id)
+    checked = check_references(apply_rules(transformed, contract.all_rules()), contract, refs)
     # Computed once and staged as Parquet: every later step (counts, quarantine, publish)
     # reads these files. Far cheaper than an in-memory cache of these wide rows, and it
     # keeps memory flat.
     classified_dir = f"{ctx.staging}/classified"
-    keep = [*contract.column_names, "_fate", "_errors", "_source_file", "_line", "_raw_line"]
+    keep = [
+        *contract.column_names,
+        "_fate",
+        "_errors",
+        "_source_file",
+        "_line",
+        "_raw_line",
+        "_raw_bytes",
+        "_header_names",
+    ]
     classify(checked, contract, work.superseded).select(*keep).write.mode("overwrite").parquet(
         lake.uri(classified_dir)
     )
@@ -175,7 +221,12 @@ def _classify(
     result.superseded = fates["superseded"]
     # Counted on the raw lines, independently of the fates: the gate's rows_match_read fails
     # a transform that loses rows or multiplies them (a join on a duplicated reference key).
-    result.read = lines.count()
+    counted = every_line.agg(
+        F.sum((~F.col("_blank")).cast("long")).alias("read"),
+        F.sum(F.col("_blank").cast("long")).alias("blank"),
+    ).first()
+    result.read, result.blank = int(counted["read"] or 0), int(counted["blank"] or 0)
+    result.drift = header_drift(classified, contract)
     bad = quarantine_rows(classified, table)
     if result.quarantined:
         result.samples = [
@@ -185,6 +236,26 @@ def _classify(
     return classified, bad
 
 
+def header_drift(classified: DataFrame, contract: Contract) -> list[str]:
+    """Per file, the header's columns the contract does not know (dropped) and the contract's
+    columns the header lacks (every line of the file quarantined)."""
+    expected = [c.name for c in contract.source.columns]
+    out = []
+    read = classified.where(F.col("_line").isNotNull())  # not the supplemented rows
+    headers = read.select("_source_file", "_header_names").distinct().collect()
+    for row in sorted(headers, key=lambda r: r._source_file):
+        names = row._header_names
+        if names is None:
+            continue
+        added = [n for n in names if n not in expected]
+        missing = [n for n in expected if n not in names]
+        if added:
+            out.append(f"{row._source_file}: column added {', '.join(added)} (dropped)")
+        if missing:
+            out.append(f"{row._source_file}: column missing {', '.join(missing)} (file rejected)")
+    return out
+
+
 def process_table(ctx: RunContext, table: str) -> TableResult:
     """The step: whatever raw files of `table` are new, into processed.<table>."""
     started = time.perf_counter()
@@ -192,6 +263,7 @@ def process_table(ctx: RunContext, table: str) -> TableResult:
     contract = get(table)
     result = TableResult(table=table)
     work = ledger.pending(lake, contract)
+    result.changed, result.unmatched = work.changed, work.unmatched
     if not work.new:
         result.skipped = "nothing new in raw/"
         return result
@@ -211,10 +283,22 @@ def process_table(ctx: RunContext, table: str) -> TableResult:
         result.partitions = sorted({month_of(d) for d in days})
     elif work.current:
         staged, before = stage_snapshot(lake, contract, good, f"{stage}/publish")
-    # The gate sees exactly the staged files and the drop they came from; on a critical
-    # failure it raises and nothing below runs: no partition, quarantine file or ledger
-    # entry changes, so the next run retries the same drop.
-    quality = gate_processed(spark, lake, contract, run_id, result, staged, classified, days)
+    # The gate sees exactly the staged files and the drop they came from. On a critical
+    # failure nothing is published and the ledger is left alone, so the next run retries the
+    # same drop; the rows it held back go to quarantine under its reason, beside the bad ones.
+    try:
+        quality = gate_processed(
+            spark, lake, contract, run_id, result, staged, classified, days, work.current
+        )
+    except GateFailed as failed:
+        reasons = [o.name for q in failed.failed for o in q.critical_failures]
+        result.rejected, result.published = result.published, 0
+        result.quality = {q.table: q.record(lake) for q in failed.failed}
+        held = quarantine_rows(classified, table, reasons)
+        _write_quarantine(lake, held, table, run_id, f"{stage}/quarantine", work.new)
+        result.seconds = round(time.perf_counter() - started, 3)
+        failed.result = result
+        raise
     result.quality = {contract.qualified_name: quality.record(lake)}
     _write_quarantine(
         lake,
@@ -272,9 +356,11 @@ def gate_processed(
     staged: Staged | None,
     classified: DataFrame,
     days: set,
+    current: list[RawFile],
 ):
     """The processed table's quality gate: its suite on the staged output, and the
-    quarantine share on the drop it came from."""
+    quarantine share on the drop it came from (of `current`, the files not superseded by a
+    later delivery, every one must hold rows)."""
     from flightlake.quality import expectations as ex
     from flightlake.quality.gate import check, reference_values, require
     from flightlake.quality.settings import GateSettings
@@ -295,11 +381,10 @@ def gate_processed(
     drop = [
         ex.rows_equal("rows_match_read", read, "the raw rows read (+ supplemented)"),
         ex.quarantine_share(settings),
-        ex.every_file_has_rows(result.inputs),
+        ex.every_file_has_rows([f.path for f in current]),
     ]
     describe = {"raw files": result.files_read, "rows read": result.read}
     suites.append(Suite(f"{contract.qualified_name}:drop", classified, drop, describe))
     quality = check(lake, run_id, contract.qualified_name, suites)
     require(lake, run_id, [quality])
     return quality
-

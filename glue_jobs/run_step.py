@@ -2,11 +2,12 @@
 it runs; the other arguments are the run context's (--lake, --run_id, --date, --date_to,
 --backend, --sagemaker_role, --database_prefix, --workgroup, --split_config, --export_id).
 It runs the step through the same runner, with the same function, as `flightlake run` does
-locally."""
+locally, holding the lake's run lock: the jobs of one Glue workflow run (Glue passes each its
+--WORKFLOW_RUN_ID) share it, so they are one run; another run is refused."""
 
 from __future__ import annotations
 
-from flightlake import runs
+from flightlake import run_lock, runs
 from flightlake.lake import Lake
 from flightlake.pipeline import dag, runner
 from flightlake.run_context import RunContext, day_range
@@ -22,6 +23,7 @@ OPTIONAL = (
     "workgroup",
     "split_config",
     "export_id",
+    "WORKFLOW_RUN_ID",
 )
 
 
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> runner.StepOutcome:
     args = job_args(["step", "lake"], OPTIONAL, argv)
     ctx = RunContext(
         Lake.at(args["lake"]),
-        args["run_id"] or runs.new_run_id(),
+        args["run_id"] or args["WORKFLOW_RUN_ID"] or runs.new_run_id(),
         dates=tuple(day_range(args["date"], args["date_to"])),
         backend=args["backend"] or ("sagemaker" if args["sagemaker_role"] else "local"),
         sagemaker_role=args["sagemaker_role"],
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> runner.StepOutcome:
         export_id=args["export_id"],
     )
     step = dag.BY_NAME[args["step"]]
-    return runner.run_step(step, ctx, step.workflow)
+    with run_lock.hold(ctx.lake, ctx.run_id, shared=bool(args["WORKFLOW_RUN_ID"])):
+        return runner.run_step(step, ctx, step.workflow)
 
 
 if __name__ == "__main__":

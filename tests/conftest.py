@@ -34,14 +34,15 @@ def raw_frame(
     source = get(table).source
     name = f"{table}_{file_date.isoformat()}.csv" if file_date else f"{table}.csv"
     path = source_file or f"raw/{table}/delivered={delivered.isoformat()}/{name}"
+    names = [n.lower() for n in (header or source.header).split(",")]
     rows = [
-        (path, delivered, file_date, header or source.header, i + 2, line)
+        (path, delivered, file_date, names, i + 2, line.encode(), None, line)
         for i, line in enumerate(lines)
     ]
     lines_df = spark.createDataFrame(
         rows,
-        "_source_file string, _delivered date, _file_date date, _header string, "
-        "_line int, _raw_line string",
+        "_source_file string, _delivered date, _file_date date, _header_names array<string>, "
+        "_line int, _raw_bytes binary, _unreadable string, _raw_line string",
     )
     typed = parse(split_fields(lines_df, source), source)
     return apply_rules(typed, get(table).source_rules)

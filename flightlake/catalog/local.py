@@ -1,4 +1,6 @@
-"""The local catalog: DuckDB schemas processed and curated, one view per table over its Parquet.
+"""The local catalog: DuckDB schemas processed and curated, one view per table over its Parquet;
+raw, one view per crawled source over its CSV drops; quarantine, one view per processed table
+with rows set aside (rule, file, line, raw line and bytes).
 
 A fresh in-memory DuckDB is built for every command, so no lock is ever held between
 commands: analysts can query while a pipeline run writes (partitions are swapped
@@ -19,7 +21,7 @@ from flightlake.lake import Lake
 from flightlake.query import run
 from flightlake.resources import view_files
 
-LAYERS = ("raw", "processed", "curated")
+LAYERS = ("raw", "processed", "curated", "quarantine")
 
 
 def _quote(text: str) -> str:
@@ -53,9 +55,21 @@ def registered_raw(lake: Lake) -> list[str]:
     return sorted(registered_tables(lake))
 
 
+def quarantine_view_sql(lake: Lake, table: str) -> str | None:
+    """quarantine.<table>: every row the table set aside, with its rule and raw bytes (none
+    before a row of it was)."""
+    if not files_under(lake, lake.quarantine_dir(table)):
+        return None
+    files = _quote(lake.uri(lake.quarantine_dir(table)) + "/*/*.parquet")
+    return (
+        f"CREATE OR REPLACE VIEW quarantine.{table} AS SELECT * FROM read_parquet({files}, "
+        "hive_partitioning = true, hive_types = {'delivered': 'DATE'}, union_by_name = true)"
+    )
+
+
 def raw_view_sql(lake: Lake, source: str) -> str:
     """raw.<source>: every drop of a source as delivered (strings; `delivered` partition)."""
-    files = _quote(lake.uri(lake.raw_dir(source)) + "/*/*.csv")
+    files = _quote(lake.uri(lake.raw_dir(source)) + "/*/*.csv*")
     return (
         f"CREATE OR REPLACE VIEW raw.{source} AS SELECT * FROM read_csv({files}, "
         f"header = true, all_varchar = true, union_by_name = true, hive_partitioning = true, "
@@ -73,6 +87,10 @@ def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
         con.execute(view_sql(lake, contract))
     for source in registered_raw(lake):
         con.execute(raw_view_sql(lake, source))
+    for contract in all_contracts():
+        quarantined = quarantine_view_sql(lake, contract.name) if contract.source else None
+        if quarantined:
+            con.execute(quarantined)
     if with_views:
         create_views(con)
     return con

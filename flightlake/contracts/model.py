@@ -79,11 +79,18 @@ class Rule:
 
 @dataclass(frozen=True)
 class Reference:
-    """A foreign key: every value of `column` is a `ref_column` of processed.`table`."""
+    """A foreign key: every value of `column` is a `ref_column` of processed.`table`.
+
+    A processed row breaking it is quarantined under `rule`; the quality gate checks the
+    whole table against it under the same name."""
 
     column: str
     table: str
     ref_column: str
+
+    @property
+    def rule(self) -> str:
+        return f"{self.column}_in_{self.table}"
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def _workflow(
             {"Name": name, "Description": workflow.description, "Tags": tags(profile)},
         )
     ]
-    first = [s for s in steps if not any(d in inside for d in s.depends_on)]
+    first = [s for s in steps if not any(d in inside for d in (*s.depends_on, *s.after))]
     out.append(
         Resource(
             "glue_trigger",
@@ -148,7 +148,10 @@ def _workflow(
         )
     )
     for step in steps:
-        deps = [by_name[d] for d in step.depends_on if d in inside]
+        # Glue's conditional triggers cannot wait for "finished, whatever the outcome" of one
+        # job AND the success of others, so on Glue a step also needs its `after` steps to
+        # have succeeded: a failed reference snapshot there holds back the tables after it.
+        deps = [by_name[d] for d in (*step.depends_on, *step.after) if d in inside]
         if not deps:
             continue
         trigger = f"{name}-{step.name.replace('_', '-')}"

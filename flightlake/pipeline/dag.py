@@ -37,7 +37,11 @@ class Step:
     kind: Kind
     description: str
     run: Callable[[RunContext], StepResult] = field(compare=False, repr=False)
+    # Steps it needs to have succeeded: when one fails, this step is blocked.
     depends_on: tuple[str, ...] = ()
+    # Steps it runs after when they are in the run, whatever their outcome: it reads what
+    # they publish, and the version published before does when they fail.
+    after: tuple[str, ...] = ()
     # Flex (spare capacity, cheaper, may start later) where nobody waits for the result.
     flex: bool = False
     # Brings new raw data into the lake (processed, curated): when none of these steps had
@@ -87,7 +91,9 @@ _PROCESS = tuple(
         "glue_etl",
         f"raw {name} → processed.{name}, quality gate before publishing",
         partial(process_table, table=name),
-        depends_on=("crawl_raw", *(f"process_{d}" for d in c.depends_on if d in CONTRACTS)),
+        depends_on=("crawl_raw",),
+        # The reference snapshots it looks up: their latest published version will do.
+        after=tuple(f"process_{d}" for d in c.depends_on if d in CONTRACTS),
         ingests=True,
     )
     for name, c in CONTRACTS.items()
@@ -159,7 +165,7 @@ def check(steps: tuple[Step, ...] = STEPS) -> None:
     for s in steps:
         if s.workflow not in WORKFLOWS:
             raise ValueError(f"step {s.name}: unknown workflow {s.workflow!r}")
-        for d in s.depends_on:
+        for d in (*s.depends_on, *s.after):
             if d not in names:
                 raise ValueError(f"step {s.name}: depends on unknown step {d!r}")
     order(steps)
@@ -172,7 +178,9 @@ def order(steps: tuple[Step, ...] = STEPS) -> list[Step]:
     out: list[Step] = []
     names = {s.name for s in steps}
     while left:
-        ready = [s for s in left if all(d in done or d not in names for d in s.depends_on)]
+        ready = [
+            s for s in left if all(d in done or d not in names for d in (*s.depends_on, *s.after))
+        ]
         if not ready:
             raise ValueError(f"dependency cycle among {', '.join(s.name for s in left)}")
         step = ready[0]

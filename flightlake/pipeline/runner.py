@@ -9,6 +9,14 @@ A workflow's state (`_state/workflows/<workflow>.json`) holds its run id and eac
 outcome. A run that failed, or was killed, is resumed: the steps it finished are not redone
 (unless `--from`/`--only` name them). Once every selected step succeeded, the next run starts
 afresh with a new run id.
+
+A failed step stops only the steps that depend on it (`Step.depends_on`, directly or
+through another blocked step): they are `blocked`, and every other step still runs — a bad
+planes snapshot does not hold back weather or flights, which only run after it
+(`Step.after`). The run then fails, naming each failed and blocked step.
+
+A workflow run holds the lake's run lock (flightlake/run_lock.py) from start to end: a second
+run on the same lake is refused at once.
 """
 
 from __future__ import annotations
@@ -18,8 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flightlake import runs
+from flightlake import run_lock, runs
 from flightlake.errors import one_line
+from flightlake.lake import Lake
 from flightlake.pipeline.dag import Step
 from flightlake.run_context import RunContext, StepResult
 from flightlake.runtime.storage import read_json, write_json
@@ -28,10 +37,11 @@ from flightlake.runtime.storage import read_json, write_json
 @dataclass
 class StepOutcome:
     step: Step
-    # succeeded | skipped (nothing to do) | resumed (an earlier attempt did it) | failed
+    # succeeded | skipped (nothing to do) | resumed (an earlier attempt did it) | failed |
+    # blocked (a step it depends on failed or was blocked: not run)
     status: str
     seconds: float = 0.0
-    result: StepResult | None = None  # None when resumed or failed
+    result: StepResult | None = None  # None when resumed or blocked; a failed step's counts
     error: str | None = None
     record: str = ""  # the run record's path in the lake
     exception: Exception | None = field(default=None, repr=False)  # what a failed step raised
@@ -43,6 +53,8 @@ class WorkflowRun:
     workflow: str
     outcomes: list[StepOutcome]
     record: str  # the workflow's run record in the lake
+    # The run whose lock this one took over: it was killed without releasing it.
+    took_over: str | None = None
 
     def result(self, step: str) -> StepResult | None:
         """What `step` did in this run (None: not run here, or resumed)."""
@@ -55,10 +67,15 @@ class WorkflowRun:
 
 
 class StepFailed(Exception):
-    def __init__(self, step: str, error: str) -> None:
-        super().__init__(f"step {step} failed: {error}")
+    """A workflow run ended with failed steps; `run` is what it did, every step included."""
+
+    def __init__(self, step: str, error: str, run: WorkflowRun | None = None) -> None:
+        failed = [o for o in run.outcomes if o.status == "failed"] if run else []
+        more = f" (and {len(failed) - 1} more failed step(s))" if len(failed) > 1 else ""
+        super().__init__(f"step {step} failed: {error}{more}")
         self.step = step
         self.error = error
+        self.run = run
 
 
 def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOutcome:
@@ -93,6 +110,11 @@ def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOu
         )
     except Exception as exc:
         runs.record_failure(lake, record, exc)
+        partial = getattr(exc, "result", None)
+        if isinstance(partial, StepResult):  # what the step did before it stopped
+            body = partial.as_dict()
+            body.pop("quality")
+            record["result"] = body
         raise
     finally:
         record["finished_at"] = runs.now_iso()
@@ -101,6 +123,12 @@ def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOu
             record["quality_report"] = lake.uri(lake.quality_report(ctx.run_id))
         runs.save(lake, record, name=name)
         lake.storage.delete_prefix(ctx.staging)
+
+
+def run_alone(step: Step, ctx: RunContext) -> StepOutcome:
+    """One step on its own (`flightlake export`, `train`, `score`), holding the run lock."""
+    with run_lock.hold(ctx.lake, ctx.run_id):
+        return run_step(step, ctx)
 
 
 def run_workflow(
@@ -113,10 +141,34 @@ def run_workflow(
     """Run `steps` of `workflow` in order, resuming a failed or killed run of it (its own
     steps and dates, whatever this call selected); `explicit` (--from/--only given) starts a
     new run instead. The context's run id is replaced by the workflow run's. Raises
-    StepFailed at the first failing step."""
+    LakeLocked when another run holds the lake, and StepFailed, with the whole run, when a
+    step failed."""
+    # The lock names the run about to start (or resume): read before it is held, so read
+    # again after.
+    planned = _state(ctx.lake, workflow)
+    resumes = planned.get("status") in ("failed", "running") and not explicit
+    run_id = planned["run_id"] if resumes else runs.new_run_id()
+    with run_lock.hold(ctx.lake, run_id) as held:
+        run = _run_workflow(ctx, workflow, steps, explicit, on_step, held, run_id)
+    return run
+
+
+def _state(lake: Lake, workflow: str) -> dict:
+    return read_json(lake.storage, lake.workflow_state_file(workflow), default={}) or {}
+
+
+def _run_workflow(
+    ctx: RunContext,
+    workflow: str,
+    steps: list[Step],
+    explicit: bool,
+    on_step: Callable[[Step, StepOutcome | None], None] | None,
+    held: run_lock.Held,
+    new_id: str,
+) -> WorkflowRun:
     lake = ctx.lake
     state_file = lake.workflow_state_file(workflow)
-    state = read_json(lake.storage, state_file, default={}) or {}
+    state = _state(lake, workflow)
     unfinished = state.get("status") in ("failed", "running")
     resuming = unfinished and not explicit
     if resuming:
@@ -124,10 +176,8 @@ def run_workflow(
         steps = [s for s in steps if s.name in chosen]
         ctx = replace(ctx, dates=tuple(date.fromisoformat(d) for d in state.get("dates", [])))
     else:
-        if unfinished:  # an abandoned run: its scratch goes with it
-            lake.storage.delete_prefix(lake.run_staging_dir(state["run_id"]))
         state = {
-            "run_id": runs.new_run_id(),
+            "run_id": new_id,
             "selection": [s.name for s in steps],
             "dates": [d.isoformat() for d in ctx.dates],
             "steps": {},
@@ -136,30 +186,41 @@ def run_workflow(
     write_json(lake.storage, state_file, state)
     ctx = replace(ctx, run_id=state["run_id"])
     outcomes: list[StepOutcome] = []
+    stopped: dict[str, str] = {}  # failed or blocked step → the failed step behind it
     try:
         for step in steps:
             previous = state["steps"].get(step.name, {})
+            cause = next((d for d in step.depends_on if d in stopped), None)
             if resuming and previous.get("status") in ("succeeded", "skipped"):
                 outcome = StepOutcome(step, "resumed", record=previous.get("record", ""))
+            elif cause is not None:
+                root = stopped[step.name] = stopped[cause]
+                via = "" if cause == root else f" (through {cause})"
+                outcome = StepOutcome(step, "blocked", error=f"needs {root}, which failed{via}")
             else:
                 outcome = _attempt(step, ctx, workflow, on_step)
-                state["steps"][step.name] = _as_state(outcome)
-                write_json(lake.storage, state_file, state)
                 if outcome.status == "failed":
-                    outcomes.append(outcome)
-                    raise StepFailed(step.name, outcome.error) from outcome.exception
+                    stopped[step.name] = step.name
+            if outcome.status != "resumed":
+                state["steps"][step.name] = _as_state(outcome)
+            write_json(lake.storage, state_file, state)
             outcomes.append(outcome)
-            if on_step:
+            if on_step and outcome.status != "failed":
                 on_step(step, outcome)
-        state["status"] = "succeeded"
-    except StepFailed:
+        failed = [o for o in outcomes if o.status == "failed"]
+        state["status"] = "failed" if failed else "succeeded"
+    except BaseException:
         state["status"] = "failed"
         raise
     finally:
         state["finished_at"] = runs.now_iso()
         write_json(lake.storage, state_file, state)
         record = _save_record(ctx, workflow, state, outcomes)
-    return WorkflowRun(state["run_id"], workflow, outcomes, record)
+    took_over = held.took_over.describe() if held.took_over else None
+    run = WorkflowRun(state["run_id"], workflow, outcomes, record, took_over)
+    if failed:
+        raise StepFailed(failed[0].step.name, failed[0].error, run) from failed[0].exception
+    return run
 
 
 def _attempt(
@@ -175,10 +236,12 @@ def _attempt(
     try:
         return run_step(step, ctx, workflow)
     except Exception as exc:
+        partial = getattr(exc, "result", None)
         outcome = StepOutcome(
             step,
             "failed",
             time.perf_counter() - started,
+            result=partial if isinstance(partial, StepResult) else None,
             error=one_line(exc),
             record=ctx.lake.run_file(f"{ctx.run_id}.{step.name}"),
             exception=exc,

@@ -3,11 +3,16 @@
 The ledger is written only after a table's output is published, so a killed run leaves
 its files unrecorded and the rerun processes them again; publishing replaces whole days,
 so processing a file twice converges to the same table.
+
+A raw file rewritten in place after it was processed (its version — size and modification
+time in a folder, ETag on S3 — is not the one recorded) is read again as a redelivery of
+its own date and delivery, and the run says so: the provider's latest bytes win, as for any
+redelivery.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flightlake.contracts import Contract
 from flightlake.lake import Lake, RawFile
@@ -18,6 +23,8 @@ from flightlake.runtime.storage import read_json, write_json
 class Pending:
     new: list[RawFile]
     superseded: set[str]  # paths of new files replaced by a later delivery of the same data
+    changed: list[str] = field(default_factory=list)  # processed files rewritten since
+    unmatched: list[str] = field(default_factory=list)  # files of the source's folder not read
 
     @property
     def current(self) -> list[RawFile]:
@@ -28,23 +35,23 @@ def load(lake: Lake, table: str) -> dict[str, dict]:
     return read_json(lake.storage, lake.ledger_file(table), default={})
 
 
-class RawLayoutError(ValueError):
-    """A raw file that does not follow the provider layout; the message names it."""
-
-
 def pending(lake: Lake, contract: Contract) -> Pending:
     """The table's raw files not in its ledger, and which of them a later delivery replaced."""
     table, source = contract.name, contract.source.name
     done = load(lake, table)
-    everything = lake.raw_files(source)
-    if contract.source.layout == "daily":
-        undated = [f.path for f in everything if f.covers is None]
-        if undated:
-            raise RawLayoutError(
-                f"{undated[0]}: a daily {source} file must be named {source}_YYYY-MM-DD.csv "
-                f"(move it out of raw/ or rename it; {len(undated)} such file(s))"
-            )
-    new = [f for f in everything if f.path not in done]
+    daily = contract.source.layout == "daily"
+    everything = lake.raw_files(source, daily)
+    read = {f.path for f in everything}
+    unmatched = [
+        f.path for f in lake.storage.list_files(lake.raw_dir(source)) if f.path not in read
+    ]
+    # A ledger entry without a version predates versions: taken as unchanged.
+    changed = [
+        f.path
+        for f in everything
+        if f.path in done and done[f.path].get("version", f.version) != f.version
+    ]
+    new = [f for f in everything if f.path not in done or f.path in changed]
     # Latest delivery wins: per covered day (or for the snapshot as a whole) only the
     # newest delivery is published; older new files are read, counted and set aside.
     latest: dict[object, tuple] = {}
@@ -53,7 +60,7 @@ def pending(lake: Lake, contract: Contract) -> Pending:
         if f.covers not in latest or rank > latest[f.covers]:
             latest[f.covers] = rank
     superseded = {f.path for f in new if (f.delivered, f.path) != latest[f.covers]}
-    return Pending(new=new, superseded=superseded)
+    return Pending(new=new, superseded=superseded, changed=changed, unmatched=unmatched)
 
 
 def commit(lake: Lake, table: str, files: list[RawFile], superseded: set[str], run_id: str) -> None:
@@ -61,6 +68,7 @@ def commit(lake: Lake, table: str, files: list[RawFile], superseded: set[str], r
     for f in files:
         done[f.path] = {
             "size": f.size,
+            "version": f.version,
             "delivered": f.delivered.isoformat(),
             "covers": f.covers.isoformat() if f.covers else None,
             "outcome": "superseded" if f.path in superseded else "published",

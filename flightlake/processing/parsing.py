@@ -23,12 +23,9 @@ def _cast(raw: Column, type_name: str) -> Column:
 
 
 def parse(df: DataFrame, source: RawSource) -> DataFrame:
-    """Replace every raw string field with its typed value (NA → null) and collect the
-    structural and parse failures in `_errors` (an array of rule names)."""
-    checks = [
-        F.when(F.col("_header") != F.lit(source.header), F.lit("header_mismatch")),
-        F.when(F.col("_n_fields") != len(source.columns), F.lit("column_count")),
-    ]
+    """Replace every raw string field with its typed value (NA → null) and append the
+    parse failures to `_errors` (an array of rule names; split_fields starts it)."""
+    checks = []
     typed = {}
     for col in source.columns:
         raw = F.col(col.name)
@@ -38,7 +35,10 @@ def parse(df: DataFrame, source: RawSource) -> DataFrame:
         if col.type != "string":
             checks.append(F.when(~na & value.isNull(), F.lit(f"{col.name}_unparseable")))
     # One projection: the checks must see the raw strings, not the typed values.
-    return df.withColumns({**typed, "_errors": F.array_compact(F.array(*checks))})
+    errors = F.col("_errors")
+    if checks:
+        errors = F.concat(errors, F.array_compact(F.array(*checks)))
+    return df.withColumns({**typed, "_errors": errors})
 
 
 def apply_rules(df: DataFrame, rules: list[Rule] | tuple[Rule, ...]) -> DataFrame:

@@ -112,7 +112,7 @@ def from_contract(contract: Contract, reference_values: Mapping[str, Iterable]) 
         values = sorted(reference_values[f"{ref.table}.{ref.ref_column}"])
         out.append(
             expectation(
-                f"{ref.column}_in_{ref.table}",
+                ref.rule,
                 "expect_column_values_to_be_in_set",
                 f"every {ref.column} is a {ref.ref_column} of processed.{ref.table}",
                 column=ref.column,
@@ -185,7 +185,9 @@ def quarantine_share(settings: GateSettings) -> object:
         f"at most {share:.0%} of any raw file's rows are quarantined",
         unexpected_rows_query=(
             "SELECT _source_file AS raw_file, count(*) AS rows, "
-            "sum(CASE WHEN _fate = 'quarantined' THEN 1 ELSE 0 END) AS quarantined "
+            "sum(CASE WHEN _fate = 'quarantined' THEN 1 ELSE 0 END) AS quarantined, "
+            # The rule most of them broke: what the person fixing the file needs first.
+            "mode(CASE WHEN _fate = 'quarantined' THEN element_at(_errors, 1) END) AS rule "
             "FROM {batch} WHERE _line IS NOT NULL GROUP BY _source_file "
             f"HAVING sum(CASE WHEN _fate = 'quarantined' THEN 1 ELSE 0 END) > {share} * count(*)"
         ),

@@ -19,17 +19,32 @@ from glue_jobs.crawl_raw import CrawlResult
 from glue_jobs.process import TableResult
 from training.jobs import ScoreResult
 
-MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "resumed": "[dim]↺[/]"}
+MARKS = {
+    "succeeded": "[green]✓[/]",
+    "skipped": "[dim]–[/]",
+    "resumed": "[dim]↺[/]",
+    "failed": "[bold red]✗[/]",
+    "blocked": "[red]⊘[/]",
+}
 
 
 def dry_run(steps: list[Step], workflow: str) -> None:
     table = Table(
-        "#", "step", "workflow", "kind", "after", box=box.SIMPLE_HEAD,
+        "#",
+        "step",
+        "workflow",
+        "kind",
+        "after",
+        box=box.SIMPLE_HEAD,
         title=f"plan: {workflow} ({len(steps)} steps, nothing run)",
     )
     for i, step in enumerate(steps, start=1):
         table.add_row(
-            str(i), step.name, step.workflow, step.kind, ", ".join(step.depends_on) or "-"
+            str(i),
+            step.name,
+            step.workflow,
+            step.kind,
+            ", ".join((*step.depends_on, *step.after)) or "-",
         )
     console.print(table)
 
@@ -53,9 +68,9 @@ def progress() -> Iterator:
             if outcome is None:
                 status.update(f"{step.name}: {step.description}")
                 return
-            if outcome.status == "failed":
-                return
-            if outcome.status == "resumed":
+            if outcome.status in ("failed", "blocked"):
+                note = f"{outcome.status}: {outcome.error}"
+            elif outcome.status == "resumed":
                 note = "done in an earlier attempt of this run"
             else:
                 note = outcome.result.summary() + _gate_note(outcome.result.quality)
@@ -68,15 +83,26 @@ def progress() -> Iterator:
 
 
 def failure(exc: StepFailed, workflow: str) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-    gate = exc.__cause__
-    if isinstance(gate, GateFailed):  # the summary a person needs; the report has the rest
-        for line in gate.details:
-            err.print(f"  ✗ {line}", highlight=False, markup=False, soft_wrap=True)
-        err.print(f"quality report: {gate.report_uri} (flightlake quality)", highlight=False)
+    """Each failed step with its reason (a gate's failed expectations), each step it
+    blocked, and how to go on."""
+    outcomes = exc.run.outcomes if exc.run else []
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed or [None]:
+        name, error = (o.step.name, o.error) if o else (exc.step, exc.error)
+        err.print(
+            f"[bold red]error:[/] step {name} failed: {error}", highlight=False, soft_wrap=True
+        )
+        gate = o.exception if o else exc.__cause__
+        if isinstance(gate, GateFailed):  # the summary a person needs; the report has the rest
+            for line in gate.details:
+                err.print(f"  ✗ {line}", highlight=False, markup=False, soft_wrap=True)
+            err.print(f"  quality report: {gate.report_uri} (flightlake quality)", highlight=False)
+    for o in outcomes:
+        if o.status == "blocked":
+            err.print(f"not run: {o.step.name} ({o.error})", highlight=False, soft_wrap=True)
     err.print(
-        f"Fix the cause and rerun `flightlake run --workflow {workflow}`: it resumes at "
-        f"{exc.step}.",
+        f"Fix the cause and rerun `flightlake run --workflow {workflow}`: it resumes at the "
+        "steps that did not finish; the others published.",
         highlight=False,
     )
 
@@ -84,10 +110,14 @@ def failure(exc: StepFailed, workflow: str) -> None:
 def _tables(results: list[TableResult]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title="processed")
     table.add_column("table", no_wrap=True)
-    for col in ("files", "read", "published", "quarantined", "dups", "superseded", "s"):
+    columns = ["files", "read", "published", "quarantined", "dups", "superseded", "s"]
+    rejected = any(t.rejected for t in results)
+    if rejected:
+        columns.insert(-1, "rejected")
+    for col in columns:
         table.add_column(col, justify="right", no_wrap=True)
     for t in results:
-        table.add_row(
+        row = [
             t.table,
             str(t.files_read),
             f"{t.read:,}",
@@ -95,8 +125,10 @@ def _tables(results: list[TableResult]) -> Table:
             f"{t.quarantined:,}",
             f"{t.duplicates:,}",
             f"{t.superseded:,}",
-            f"{t.seconds:.1f}",
-        )
+        ]
+        if rejected:
+            row.append(f"{t.rejected:,}")
+        table.add_row(*row, f"{t.seconds:.1f}")
     return table
 
 
@@ -107,6 +139,21 @@ def summary(lake: Lake, run: WorkflowRun) -> None:
         console.print("Nothing new in raw/: processed/ and curated/ are up to date.")
     done = [o.result for o in outcomes if o.result is not None]
     processed = [r for r in done if isinstance(r, TableResult) and not r.skipped]
+    if run.took_over:
+        console.print(
+            f"[yellow]run lock[/] taken over from {run.took_over}, which ended without "
+            "releasing it (killed)",
+            highlight=False,
+        )
+    for t in (r for r in done if isinstance(r, TableResult)):
+        for path in t.changed:
+            console.print(
+                f"[yellow]raw file changed[/] {path}: rewritten after it was processed; "
+                "read again as a redelivery",
+                highlight=False,
+            )
+        for line in t.drift:
+            console.print(f"[yellow]header drift[/] {line}", highlight=False)
     if processed:
         console.print(_tables(processed))
     for t in processed:
@@ -117,10 +164,15 @@ def summary(lake: Lake, run: WorkflowRun) -> None:
     for t in processed:
         for sample in t.samples:
             console.print(f"[yellow]quarantined[/] {t.table}: {sample}", highlight=False)
+    tables.not_read(
+        [p for r in done if isinstance(r, CrawlResult) for p in r.unread]
+        + [p for r in done if isinstance(r, TableResult) for p in r.unmatched]
+    )
     for r in done:
         if isinstance(r, CrawlResult):
             for line in r.drifts:
                 console.print(f"[yellow]schema drift[/] {line}", highlight=False)
+
         elif isinstance(r, ExportResult):
             tables.export(r)
         elif isinstance(r, ScoreResult) and not r.skipped:
@@ -131,8 +183,14 @@ def summary(lake: Lake, run: WorkflowRun) -> None:
             console.print(f"[yellow]quality warning[/] {name}: {warning}", highlight=False)
     if quality:
         checked = sum(q["expectations"] for q in quality.values())
+        failed = [name for name, q in quality.items() if not q["passed"]]
+        verdict = (
+            f"[red]{len(failed)} failed the gate[/] ({', '.join(failed)})"
+            if failed
+            else "passed the gate"
+        )
         console.print(
-            f"quality: {checked} expectations on {len(quality)} tables passed the gate; "
+            f"quality: {checked} expectations on {len(quality)} tables; {verdict}; "
             f"report: {lake.uri(lake.quality_report(run.run_id))}",
             highlight=False,
         )

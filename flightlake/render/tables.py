@@ -21,7 +21,7 @@ def landed(root: str, written: dict[str, int], skipped: dict[str, int]) -> None:
     console.print(table)
 
 
-def status(root: str, rows: list[TableStatus]) -> None:
+def status(root: str, rows: list[TableStatus], unread: list[str]) -> None:
     table = Table(title=f"tables in {root}", box=box.SIMPLE_HEAD)
     for col in ("table", "partitions", "rows", "last run", "status", "quarantined"):
         table.add_column(col, no_wrap=True)
@@ -35,6 +35,16 @@ def status(root: str, rows: list[TableStatus]) -> None:
             "-" if s.quarantined is None else f"{s.quarantined:,}",
         )
     console.print(table)
+    not_read(unread)
+
+
+def not_read(paths: list[str]) -> None:
+    for path in sorted(set(paths)):
+        console.print(
+            f"[yellow]not read[/] {path}: no source's data file "
+            "(raw/<source>/delivered=<date>/<source>[_<date>].csv or .csv.gz)",
+            highlight=False,
+        )
 
 
 def quality(run_id: str, tables: list, show_all: bool, report: str) -> None:

@@ -56,6 +56,10 @@ class LocalStorage:
     def _abs(self, rel: str) -> Path:
         return Path(self.root, rel)
 
+    def path(self, rel: str) -> Path:
+        """The local path of a lake file (for what only a folder can do: flock)."""
+        return self._abs(rel)
+
     def uri(self, rel: str) -> str:
         return str(self._abs(rel))
 
@@ -174,6 +178,42 @@ class S3Storage:
 
     def delete_file(self, rel: str) -> None:
         self.s3.delete_object(Bucket=self.bucket, Key=self._key(rel))
+
+    def put_if(self, rel: str, data: bytes, match: str | None) -> str | None:
+        """Write only if the object does not exist (`match` None) or still has ETag `match`;
+        return the new ETag, or None when the condition failed (412)."""
+        condition = {"IfMatch": match} if match else {"IfNoneMatch": "*"}
+        try:
+            response = self.s3.put_object(
+                Bucket=self.bucket,
+                Key=self._key(rel),
+                Body=data,
+                ServerSideEncryption="AES256",
+                **condition,
+            )
+        except self.s3.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            # 409 ConditionalRequestConflict: a concurrent conditional write won the race.
+            if code in ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey"):
+                return None
+            raise
+        return response["ETag"]
+
+    def read_versioned(self, rel: str) -> tuple[bytes, str] | None:
+        """The object's bytes and ETag, or None when it does not exist."""
+        try:
+            response = self.s3.get_object(Bucket=self.bucket, Key=self._key(rel))
+        except self.s3.exceptions.NoSuchKey:
+            return None
+        return response["Body"].read(), response["ETag"]
+
+    def delete_if(self, rel: str, match: str) -> None:
+        """Delete the object if it still has ETag `match` (else someone else owns it now)."""
+        try:
+            self.s3.delete_object(Bucket=self.bucket, Key=self._key(rel), IfMatch=match)
+        except self.s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("PreconditionFailed", "NoSuchKey"):
+                raise
 
     def delete_prefix(self, prefix: str) -> None:
         paginator = self.s3.get_paginator("list_objects_v2")

@@ -12,8 +12,10 @@ def month_column(day: Column | str) -> Column:
 
 
 def normalise_tailnum(c: Column) -> Column:
-    """Upper case, no spaces or punctuation; empty → null (registry and flights agree)."""
-    cleaned = F.upper(F.regexp_replace(c, r"[^A-Za-z0-9]", ""))
+    """Upper case, no whitespace; empty → null (registry and flights agree). Nothing else
+    is removed: a tail number with punctuation or a stray byte fails its format rule and is
+    quarantined as delivered, never published altered."""
+    cleaned = F.upper(F.regexp_replace(c, r"\s", ""))
     return F.when(cleaned != "", cleaned)
 
 

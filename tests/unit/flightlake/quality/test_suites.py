@@ -154,13 +154,19 @@ def test_daily_volume_waits_for_enough_history(spark):
 
 
 def test_quarantine_share_names_the_mostly_bad_file(spark):
-    rows = [("raw/a.csv", i, "published") for i in range(10)] + [
-        ("raw/b.csv", i, "quarantined" if i < 8 else "published") for i in range(10)
+    rows = [("raw/a.csv", i, "published", []) for i in range(10)] + [
+        ("raw/b.csv", i, "quarantined", ["encoding" if i < 5 else "missing_day", "x"])
+        for i in range(8)
     ]
-    frame = spark.createDataFrame(rows, "_source_file string, _line int, _fate string")
+    rows += [("raw/b.csv", 9, "published", []), ("raw/b.csv", 10, "published", [])]
+    frame = spark.createDataFrame(
+        rows, "_source_file string, _line int, _fate string, _errors array<string>"
+    )
     [o] = validate(Suite("t:drop", frame, [ex.quarantine_share(GateSettings())], {}))
     assert not o.success and o.critical and o.unexpected == 1
+    # The file, how many of its rows, and the rule most of them broke.
     assert "raw/b.csv" in o.samples[0] and "quarantined=8" in o.samples[0]
+    assert "rule=encoding" in o.samples[0]
 
 
 def test_an_empty_raw_file_is_named(spark):

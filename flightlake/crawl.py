@@ -55,7 +55,10 @@ def _first_line(lake: Lake, f: RawFile) -> str:
 
 def _names(line: str) -> list[str]:
     """The header's column names as processing matches them (RFC 4180, case-insensitive)."""
-    row = next(csv.reader([line]), [])
+    try:
+        row = next(csv.reader([line]), [])
+    except csv.Error:  # not CSV at all (binary noise): its pieces are what was found
+        row = line.split(",")
     return [c.strip().lower() for c in row]
 
 

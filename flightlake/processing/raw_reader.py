@@ -170,7 +170,10 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
 def split_fields(lines: DataFrame, source: RawSource) -> DataFrame:
     """Add the source's columns as raw strings, found by the file's header, and the line's
     structural failures in `_errors` (encoding, length, header, quoting, field count)."""
-    text = F.regexp_replace(F.col("_raw_line"), "^\ufeff", "")
+    # A byte order mark opens a file, not a line: only a header-less file's first line has one.
+    text = F.when(F.col("_line") == 1, F.regexp_replace("_raw_line", "^\ufeff", "")).otherwise(
+        F.col("_raw_line")
+    )
     too_long = F.length("_raw_bytes") > MAX_LINE_BYTES
     fields = F.when(~too_long, split_csv(text)).otherwise(F.array())
     header = F.col("_header_names")

@@ -139,24 +139,19 @@ def assert_stopped(
 FLIGHTS_KEPT = ("processed/flights", "curated", "_state/ledger/flights.json")
 
 
-def test_unknown_carrier_stops_processed_flights(lake_copy):
+def test_unknown_carriers_are_quarantined_row_by_row(lake_copy):
     def change(frame):
         frame.loc[frame.index[:30], "carrier"] = "ZZ"
         return frame
 
     rewrite_raw(day11(lake_copy), change)
-    said = assert_stopped(
-        lake_copy, "carrier_in_airlines", "processed.flights", FLIGHTS_KEPT, cli=True
-    )
-    # the command's short summary: expectation, table, rows, samples, report; no traceback
-    assert "quality gate failed on processed.flights: carrier_in_airlines" in said
-    assert "30 of" in said and "e.g. ZZ" in said
-    assert "report.html" in said and "Traceback" not in said
-    failed = json.loads(
-        sorted((lake_copy / "_quality").rglob("processed.flights.json"))[-1].read_text()
-    )
-    [o] = [o for o in failed["outcomes"] if o["name"] == "carrier_in_airlines"]
-    assert o["unexpected"] == 30 and o["samples"][0] == "ZZ"
+    t = run_daily(Lake.at(str(lake_copy))).result("process_flights")
+    # The 30 rows go to quarantine under the reference rule; the day's other rows publish.
+    assert t.quarantined == 30 and t.published == t.read - 30
+    bad = pq.read_table(lake_copy / "quarantine" / "flights").to_pandas()
+    day = bad[bad.source_file.str.endswith("flights_2013-01-11.csv")]
+    assert len(day) == 30 and set(day.rule) == {"carrier_in_airlines"}
+    assert sql_count(lake_copy, "quarantine.flights") == 30
 
 
 def test_a_mostly_quarantined_drop_stops_the_table(lake_copy):
@@ -165,11 +160,26 @@ def test_a_mostly_quarantined_drop_stops_the_table(lake_copy):
         return frame
 
     rewrite_raw(day11(lake_copy), change)
-    assert_stopped(lake_copy, "quarantine_share", "processed.flights", FLIGHTS_KEPT)
-    # the bad rows are not lost: the raw file stays unread in the ledger and is retried
-    assert not (lake_copy / "quarantine/flights").exists() or not list(
-        (lake_copy / "quarantine/flights").rglob("flights_2013-01-11.parquet")
+    said = assert_stopped(
+        lake_copy, "quarantine_share", "processed.flights", FLIGHTS_KEPT, cli=True
     )
+    # The summary names the file and the rule most of its rows broke; no traceback.
+    assert "flights_2013-01-11.csv" in said and "rule=sched_dep_time_hhmm" in said
+    assert "Traceback" not in said
+    # The failed table keeps its record: counts per fate, balanced.
+    [record] = [r for r in step_records(lake_copy) if r["status"] == "failed"]
+    counts = record["result"]
+    assert counts["published"] == 0 and counts["rejected"] > 0 and counts["balanced"]
+    # Nothing is lost: the bad rows under their rules, the rows the gate held back under its
+    # reason, all in quarantine (unpublished); the ledger does not record the file, so the
+    # next run retries it.
+    bad = pq.read_table(lake_copy / "quarantine" / "flights").to_pandas()
+    day = bad[bad.source_file.str.endswith("flights_2013-01-11.csv")]
+    assert len(day) == counts["quarantined"] + counts["rejected"]
+    held = day[day.rule.str.startswith("gate_")]
+    assert len(held) == counts["rejected"]
+    assert all("gate_quarantine_share" in list(rules) for rules in held.rules)
+    assert sql_count(lake_copy, "quarantine.flights") == len(bad)
 
 
 def test_a_truncated_drop_stops_the_table(lake_copy):

@@ -70,10 +70,12 @@ def quarantine_view_sql(lake: Lake, table: str) -> str | None:
 def raw_view_sql(lake: Lake, source: str) -> str:
     """raw.<source>: every drop of a source as delivered (strings; `delivered` partition)."""
     files = _quote(lake.uri(lake.raw_dir(source)) + "/*/*.csv*")
+    # A corrupt drop (bad gzip, binary noise) must not take the catalog down with it: its
+    # lines are processing's to quarantine, and raw.<source> skips what it cannot parse.
     return (
         f"CREATE OR REPLACE VIEW raw.{source} AS SELECT * FROM read_csv({files}, "
         f"header = true, all_varchar = true, union_by_name = true, hive_partitioning = true, "
-        f"filename = true)"
+        f"filename = true, ignore_errors = true)"
     )
 
 
@@ -86,7 +88,10 @@ def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
     for contract in all_contracts():
         con.execute(view_sql(lake, contract))
     for source in registered_raw(lake):
-        con.execute(raw_view_sql(lake, source))
+        try:
+            con.execute(raw_view_sql(lake, source))
+        except duckdb.Error:  # an unreadable drop: raw.<source> is left out, the rest stays
+            continue
     for contract in all_contracts():
         quarantined = quarantine_view_sql(lake, contract.name) if contract.source else None
         if quarantined:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from flightlake.contracts import get
@@ -69,6 +69,8 @@ def is_control(c: str) -> bool:
     last_newline=st.booleans(),
 )
 def test_every_line_gets_one_fate_and_good_lines_read_as_csv(spark, tmp_path, data, last_newline):
+    # An empty last line without a line ending is no line at all: nothing to check.
+    assume(last_newline or data[-1][0][0] != b"")
     lines = [line for (line, _), _ in data]
     endings = [end for _, end in data]
     if not last_newline:

@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from flightlake.lake import Lake
-from flightlake.landing import land
+from flightlake.landing import land, read_source_csv
 from flightlake.pipeline.runner import StepFailed
 from flightlake.processing import ledger
 from flightlake.status import table_status
@@ -133,3 +133,32 @@ def test_crash_after_publishing_before_the_ledger_converges(tmp_path, monkeypatc
     assert rerun.result("process_flights").replaced == 842 + 943
     assert layer_digest(crashed_root) == layer_digest(tmp_path / "reference")
     assert layer_digest(crashed_root, "curated") == layer_digest(tmp_path / "reference", "curated")
+
+
+def test_failures_block_only_dependents_and_a_redelivery_unblocks(lake_dir, monkeypatch):
+    """A header-only flights delivery and a broken planes snapshot, gate on: both tables fail,
+    weather still publishes, curate is blocked; corrected redeliveries unblock both."""
+    monkeypatch.setenv("FLIGHTLAKE_QUALITY_GATE", "on")
+    lake = Lake.at(str(lake_dir))
+    land(lake, date(2013, 1, 2))
+    run_daily(lake)
+    header = (lake_dir / JAN1).read_text().splitlines()[0]
+    redeliver(lake_dir, [header], name="flights_2013-01-03.csv", delivered="2013-01-04")
+    land(lake, date(2013, 1, 3))  # weather of January 3; its flights file is already there
+    planes = (lake_dir / "raw/planes/delivered=2013-01-01/planes.csv").read_text().splitlines()
+    broken = [planes[0]] + [line.replace(",", ",x", 1) for line in planes[1:]]
+    redeliver(lake_dir, broken, name="planes.csv", source="planes", delivered="2013-01-04")
+    with pytest.raises(StepFailed) as caught:
+        run_daily(lake)
+    status = {o.step.name: o.status for o in caught.value.run.outcomes}
+    assert status["process_planes"] == status["process_flights"] == "failed"
+    assert status["process_weather"] == "succeeded" and status["curate"] == "blocked"
+    assert caught.value.run.result("process_weather").published > 0
+    # Corrected redeliveries: the bad files are superseded, never judged again.
+    source = read_source_csv("flights").getvalue().decode().splitlines()
+    day3 = [line for line in source[1:] if line.startswith("2013,1,3,")]
+    redeliver(lake_dir, [header, *day3], name="flights_2013-01-03.csv", delivered="2013-01-05")
+    redeliver(lake_dir, planes, name="planes.csv", source="planes", delivered="2013-01-05")
+    run = run_daily(lake)
+    assert run.result("process_flights").published == len(day3)
+    assert run.result("process_flights").superseded == 0

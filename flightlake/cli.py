@@ -253,10 +253,14 @@ def _check_sql() -> None:
 def crawl(lake: LakeOption = None) -> None:
     """Infer the schema of new raw drops, register raw tables and report drift from the
     contracts; exit 1 when a contract column is gone."""
+    from flightlake import runs
     from flightlake.crawl import crawl as do_crawl
     from flightlake.render import tables
+    from flightlake.run_lock import hold
 
-    crawled, drifts = do_crawl(_lake(lake))
+    target = _lake(lake)
+    with hold(target, runs.new_run_id()):  # it writes the crawl state, as crawl_raw does
+        crawled, drifts = do_crawl(target)
     tables.crawled(crawled, drifts)
     broken = [d for d in drifts if d.breaking]
     if broken:

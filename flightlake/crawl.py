@@ -15,7 +15,7 @@ import gzip
 import zlib
 from dataclasses import dataclass
 
-from flightlake.contracts import raw_sources
+from flightlake.contracts import RawSource, raw_sources
 from flightlake.contracts.types import duckdb_type
 from flightlake.lake import GZIP_SUFFIX, Lake, RawFile
 from flightlake.runtime.storage import read_json, write_json
@@ -60,6 +60,13 @@ def _names(line: str) -> list[str]:
     except csv.Error:  # not CSV at all (binary noise): its pieces are what was found
         row = line.split(",")
     return [c.strip().lower() for c in row]
+
+
+def header_changes(header: list[str], source: RawSource) -> tuple[list[str], list[str]]:
+    """(columns the contract does not know, contract columns the header lacks), for a header
+    as processing reads it (normalised names)."""
+    expected = [c.name for c in source.columns]
+    return [n for n in header if n not in expected], [n for n in expected if n not in header]
 
 
 def _type_drift(lake: Lake, source: str, files: list[RawFile]) -> list[Drift]:
@@ -112,24 +119,21 @@ def crawl(lake: Lake) -> tuple[dict[str, int], list[Drift]]:
     crawled: dict[str, int] = {}
     drifts: list[Drift] = []
     for source, spec in raw_sources().items():
-        files = [
-            f for f in lake.raw_files(source, spec.layout == "daily") if _folder(f) not in seen
-        ]
+        everything = lake.raw_files(source, spec.layout == "daily")
+        files = [f for f in everything if _folder(f) not in seen]
         crawled[source] = len(files)
         expected = [c.name for c in spec.columns]
         found: list[Drift] = []
         for f in files:
-            line = _first_line(lake, f)
-            header = _names(line)
-            found += [Drift(source, f.path, "column added", c) for c in header if c not in expected]
+            added, missing = header_changes(_names(_first_line(lake, f)), spec)
+            found += [Drift(source, f.path, "column added", c) for c in added]
             found += [
                 Drift(source, f.path, "column removed", c, "required by the contract")
-                for c in expected
-                if c not in header
+                for c in missing
             ]
         found += _type_drift(lake, source, files)
         drifts += found
-        if lake.raw_files(source, spec.layout == "daily"):
+        if everything:
             state["tables"][source] = expected
         # A folder with breaking drift stays "new": the crawl keeps failing until it is fixed.
         broken = {_folder_of(d.file) for d in found if d.breaking}

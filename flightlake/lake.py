@@ -232,11 +232,18 @@ class Lake:
     def raw_files(self, source: str, daily: bool = False) -> list[RawFile]:
         """The data files of a source: `<name>.csv[.gz]` under a delivered=<date> folder,
         named `<source>_<date>.csv[.gz]` when the source is `daily`."""
-        return [
-            RawFile.parse(f.path, f.size, f.version)
-            for f in self.storage.list_files(self.raw_dir(source))
-            if is_data_file(f.path, source, daily)
-        ]
+        return self.raw_listing(source, daily)[0]
+
+    def raw_listing(self, source: str, daily: bool = False) -> tuple[list[RawFile], list[str]]:
+        """One listing of a source's folder: its data files (raw_files), and the paths of the
+        other files there, which no step reads."""
+        data, other = [], []
+        for f in self.storage.list_files(self.raw_dir(source)):
+            if is_data_file(f.path, source, daily):
+                data.append(RawFile.parse(f.path, f.size, f.version))
+            else:
+                other.append(f.path)
+        return data, other
 
     def unmatched_raw(self, daily: dict[str, bool]) -> list[str]:
         """Every file under raw/ that is no data file of a source (`daily`: source → whether

@@ -22,6 +22,7 @@ from pyspark.sql import types as T
 
 from flightlake.contracts import Contract, get
 from flightlake.contracts.model import spark_type
+from flightlake.crawl import header_changes
 from flightlake.errors import JobError
 from flightlake.footers import parquet_rows
 from flightlake.lake import Lake, RawFile
@@ -239,16 +240,13 @@ def _classify(
 def header_drift(classified: DataFrame, contract: Contract) -> list[str]:
     """Per file, the header's columns the contract does not know (dropped) and the contract's
     columns the header lacks (every line of the file quarantined)."""
-    expected = [c.name for c in contract.source.columns]
-    out = []
     read = classified.where(F.col("_line").isNotNull())  # not the supplemented rows
     headers = read.select("_source_file", "_header_names").distinct().collect()
+    out = []
     for row in sorted(headers, key=lambda r: r._source_file):
-        names = row._header_names
-        if names is None:
+        if row._header_names is None:
             continue
-        added = [n for n in names if n not in expected]
-        missing = [n for n in expected if n not in names]
+        added, missing = header_changes(row._header_names, contract.source)
         if added:
             out.append(f"{row._source_file}: column added {', '.join(added)} (dropped)")
         if missing:

@@ -128,7 +128,14 @@ def _workflow(
         Resource(
             "glue_workflow",
             name,
-            {"Name": name, "Description": workflow.description, "Tags": tags(profile)},
+            {
+                "Name": name,
+                "Description": workflow.description,
+                # One run of a workflow at a time (Glue's own guard; the lake's run lock
+                # guards against everything else).
+                "MaxConcurrentRuns": 1,
+                "Tags": tags(profile),
+            },
         )
     ]
     first = [s for s in steps if not any(d in inside for d in (*s.depends_on, *s.after))]

@@ -110,8 +110,8 @@ def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOu
         )
     except Exception as exc:
         runs.record_failure(lake, record, exc)
-        partial = getattr(exc, "result", None)
-        if isinstance(partial, StepResult):  # what the step did before it stopped
+        partial = _partial(exc)
+        if partial is not None:
             body = partial.as_dict()
             body.pop("quality")
             record["result"] = body
@@ -203,7 +203,7 @@ def _run_workflow(
                     stopped[step.name] = step.name
             if outcome.status != "resumed":
                 state["steps"][step.name] = _as_state(outcome)
-            write_json(lake.storage, state_file, state)
+                write_json(lake.storage, state_file, state)
             outcomes.append(outcome)
             if on_step and outcome.status != "failed":
                 on_step(step, outcome)
@@ -236,12 +236,11 @@ def _attempt(
     try:
         return run_step(step, ctx, workflow)
     except Exception as exc:
-        partial = getattr(exc, "result", None)
         outcome = StepOutcome(
             step,
             "failed",
             time.perf_counter() - started,
-            result=partial if isinstance(partial, StepResult) else None,
+            result=_partial(exc),
             error=one_line(exc),
             record=ctx.lake.run_file(f"{ctx.run_id}.{step.name}"),
             exception=exc,
@@ -249,6 +248,12 @@ def _attempt(
         if on_step:
             on_step(step, outcome)
         return outcome
+
+
+def _partial(exc: BaseException) -> StepResult | None:
+    """What a failed step had done before it stopped (errors.JobError.result), if it said."""
+    partial = getattr(exc, "result", None)
+    return partial if isinstance(partial, StepResult) else None
 
 
 def _save_record(ctx: RunContext, workflow: str, state: dict, outcomes: list[StepOutcome]) -> str:

@@ -40,11 +40,7 @@ def pending(lake: Lake, contract: Contract) -> Pending:
     table, source = contract.name, contract.source.name
     done = load(lake, table)
     daily = contract.source.layout == "daily"
-    everything = lake.raw_files(source, daily)
-    read = {f.path for f in everything}
-    unmatched = [
-        f.path for f in lake.storage.list_files(lake.raw_dir(source)) if f.path not in read
-    ]
+    everything, unmatched = lake.raw_listing(source, daily)
     # A ledger entry without a version predates versions: taken as unchanged.
     changed = [
         f.path

@@ -55,9 +55,14 @@ bench: setup
 	$(BIN)/python bench/bench_quality.py
 	$(BIN)/python bench/bench_model.py --lake $(LAKE)  # needs `make run` first
 
-# Regenerate the lock after changing dependencies in pyproject.toml.
+# Regenerate the lock after changing dependencies in pyproject.toml. Every module Glue 5.1
+# provides is locked at Glue's version, but boto3 and its two companions: the SageMaker SDK
+# needs a newer boto3, which the jobs' wheelhouses carry (docs/architecture.md).
+GLUE_PROVIDED := flightlake/deploy/glue-5.1-provided.txt
 lock: $(STAMP)
-	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	grep -v -E '^(boto3|botocore|s3transfer)==' $(GLUE_PROVIDED) > $(VENV)/glue-constraints.txt
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra local --extra dev \
+	  -c $(VENV)/glue-constraints.txt pyproject.toml -o requirements.lock
 
 clean:
 	rm -rf $(VENV) $(LAKE) .pytest_cache .ruff_cache

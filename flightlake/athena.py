@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from flightlake.query import parse, remap_databases
+from flightlake.athena_sql import parse, remap_databases
 
 LAYERS = ("raw", "processed", "curated")
 

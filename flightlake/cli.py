@@ -192,16 +192,22 @@ def sql(
     limit: Annotated[int, typer.Option(help="Rows shown by --format table")] = 50,
     check: Annotated[bool, typer.Option("--check", help="Check every file in sql/")] = False,
     athena: Annotated[bool, typer.Option("--athena", help="Run on Amazon Athena")] = False,
-    profile: Annotated[str | None, typer.Option(help="AWS named profile (with --athena)")] = None,
-    workgroup: Annotated[str, typer.Option(help="Athena workgroup (with --athena)")] = "primary",
-    prefix: Annotated[str, typer.Option(help="Glue database prefix (with --athena)")] = "",
+    profile: Annotated[
+        str | None, typer.Option(help="Deploy profile (with --athena): dev, prod…")
+    ] = None,
+    workgroup: Annotated[
+        str | None, typer.Option(help="Athena workgroup [default: the profile's]")
+    ] = None,
+    prefix: Annotated[
+        str | None, typer.Option(help="Glue database prefix [default: the profile's]")
+    ] = None,
     lake: LakeOption = None,
 ) -> None:
     """Run Athena SQL: on the local lake (transpiled to DuckDB by sqlglot), or with --athena
-    on Amazon Athena (awswrangler; database names mapped with --prefix)."""
+    on Amazon Athena (awswrangler) in the deploy profile's workgroup, databases and account."""
     from pathlib import Path
 
-    from flightlake.query import SqlError
+    from flightlake.athena_sql import SqlError
     from flightlake.render import sql_result
 
     if check:
@@ -224,8 +230,15 @@ def sql(
 
             from flightlake.athena import run_athena
 
-            session = boto3.Session(profile_name=profile) if profile else None
-            result = run_athena(text, source, prefix, workgroup, boto3_session=session)
+            target = _aws_profile(profile, "--athena")
+            session = boto3.Session(profile_name=target.aws_profile, region_name=target.region)
+            result = run_athena(
+                text,
+                source,
+                target.database_prefix if prefix is None else prefix,
+                workgroup or target.athena_workgroup,
+                boto3_session=session,
+            )
         else:
             from flightlake.catalog.local import connect
             from flightlake.query import run as run_sql
@@ -393,6 +406,21 @@ def models(lake: LakeOption = None) -> None:
     tables.models(versions)
 
 
+def _aws_profile(name: str | None, needed_by: str):
+    """A deploy profile that names an AWS account (dev, prod…), or a one-line error."""
+    from flightlake.deploy import config
+
+    if not name:
+        fail(f"{needed_by} needs --profile: a profile of flightlake/deploy/profiles.toml")
+    try:
+        chosen = config.load(name)
+    except ValueError as exc:
+        fail(str(exc))
+    if chosen.is_local:
+        fail(f"profile {name} is local: {needed_by} needs an AWS one (dev, prod, …)")
+    return chosen
+
+
 @app.command()
 def deploy(
     profile: Annotated[str, typer.Option(help="Profile in flightlake/deploy/profiles.toml")],
@@ -408,15 +436,10 @@ def deploy(
     aws_profile; AWS_ENDPOINT_URL is honoured, e.g. a moto_server)."""
     import boto3
 
-    from flightlake.deploy import config, engine
+    from flightlake.deploy import engine
     from flightlake.render import tables
 
-    try:
-        chosen = config.load(profile)
-    except ValueError as exc:
-        fail(str(exc))
-    if chosen.is_local:
-        fail(f"profile {profile} is local: nothing to deploy (choose dev, prod, …)")
+    chosen = _aws_profile(profile, "deploy")
     session = boto3.Session(profile_name=chosen.aws_profile, region_name=chosen.region)
     with console.status("applying" if apply else "comparing with what is deployed"):
         changes = engine.Deployer(chosen, session).changes(apply=apply)

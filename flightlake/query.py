@@ -12,20 +12,15 @@ from typing import ClassVar
 
 import duckdb
 import pyarrow as pa
-import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.hive import Hive
-from sqlglot.errors import ParseError, SqlglotError
 
+from flightlake.athena_sql import SqlError, parse, remap_databases
 from flightlake.sqlresolve import schema_of, unresolved
 
 # The databases SQL files name, and what they are called in this environment.
 LOCAL_DATABASES = {"processed": "processed", "curated": "curated"}
-
-
-class SqlError(Exception):
-    """A SQL problem as one line: where (file:line:col when known) and what."""
 
 
 def _unit(expression: exp.Expression) -> str:
@@ -53,27 +48,6 @@ def _trino_functions(node: exp.Expression) -> exp.Expression:
         ts, fmt = node.expressions
         return exp.TimeToStr(this=ts, format=Hive().format_time(fmt))
     return node
-
-
-def remap_databases(tree: exp.Expression, databases: Mapping[str, str]) -> exp.Expression:
-    for table in tree.find_all(exp.Table):
-        db = table.args.get("db")
-        if db is not None and table.db in databases:
-            table.set("db", exp.to_identifier(databases[table.db], quoted=db.quoted))
-        table.set("catalog", None)  # awsdatacatalog.<db>.<table> → <db>.<table>
-    return tree
-
-
-def parse(sql: str, source: str = "<query>") -> list[exp.Expression]:
-    try:
-        trees = sqlglot.parse(sql, read="athena")
-    except ParseError as exc:
-        err = exc.errors[0] if exc.errors else {}
-        where = f"{source}:{err.get('line', '?')}:{err.get('col', '?')}"
-        raise SqlError(f"{where}: {err.get('description', str(exc))}") from None
-    except SqlglotError as exc:
-        raise SqlError(f"{source}: {str(exc).splitlines()[0]}") from None
-    return [t for t in trees if t is not None]
 
 
 def to_duckdb(

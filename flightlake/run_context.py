@@ -43,6 +43,7 @@ class RunContext:
     step: str = ""  # set by the runner
     # The daily scoring steps' flight dates; none: the newest day delivered to raw/.
     dates: tuple[date, ...] = ()
+    profile: str = "local"  # the deploy profile (flightlake/deploy/profiles.toml)
     backend: str = "local"  # local (subprocess, lake registry) | sagemaker
     sagemaker_role: str | None = None
     aws_profile: str | None = None
@@ -54,6 +55,8 @@ class RunContext:
     split_config: str | None = None  # a TOML file [default: the packaged features/splits.toml]
     database_prefix: str = ""  # Athena (an s3:// lake): the environment's databases
     workgroup: str = "primary"
+    # Started by spark-submit or Glue (glue_jobs/run_step.py): the session is the submitter's.
+    submitted: bool = False
     echo: Callable[[str], None] = field(default=lambda line: None, repr=False)
 
     @property
@@ -64,11 +67,11 @@ class RunContext:
     @property
     def spark(self):
         """The Spark session, started on first use: steps with nothing to do never start it.
-        On Glue, the session Glue made."""
+        On Glue or under spark-submit, the session as it was submitted."""
         from flightlake.runtime.spark import get_spark
 
         _preload_quality()  # great-expectations imports while the JVM starts
-        return get_spark()
+        return get_spark(submitted=self.submitted)
 
 
 @cache

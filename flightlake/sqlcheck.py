@@ -8,9 +8,10 @@ from importlib.resources.abc import Traversable
 
 from sqlglot.schema import MappingSchema
 
+from flightlake.athena_sql import SqlError, parse
 from flightlake.catalog.local import connect, create_views
 from flightlake.lake import Lake
-from flightlake.query import SqlError, parse, run
+from flightlake.query import run
 from flightlake.resources import QueryFile, query_files, view_files
 from flightlake.sqlresolve import schema_of, unresolved
 

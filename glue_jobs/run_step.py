@@ -1,6 +1,8 @@
 """The Glue script of every flightlake job: `--step NAME` says which step of the pipeline DAG
-it runs; the other arguments are the run context's (--lake, --run_id, --date, --date_to,
---backend, --sagemaker_role, --database_prefix, --workgroup, --split_config, --export_id).
+it runs; the other arguments are the run context's (--lake, --run_id, --profile, --date,
+--date_to, --backend, --sagemaker_role, --database_prefix, --workgroup, --split_config,
+--export_id): deploy gives every job its profile's, so no step guesses where it runs.
+The Spark session is the one the job was submitted with (Glue's, or spark-submit's).
 It runs the step through the same runner, with the same function, as `flightlake run` does
 locally, holding the lake's run lock: the jobs of one Glue workflow run (Glue passes each its
 --WORKFLOW_RUN_ID) share it, so they are one run; another run is refused."""
@@ -15,6 +17,7 @@ from flightlake.runtime.glue_args import job_args
 
 OPTIONAL = (
     "run_id",
+    "profile",
     "date",
     "date_to",
     "backend",
@@ -27,19 +30,26 @@ OPTIONAL = (
 )
 
 
-def main(argv: list[str] | None = None) -> runner.StepOutcome:
-    args = job_args(["step", "lake"], OPTIONAL, argv)
-    ctx = RunContext(
+def context(args: dict[str, str | None]) -> RunContext:
+    """The run context of the job's resolved arguments."""
+    return RunContext(
         Lake.at(args["lake"]),
         args["run_id"] or args["WORKFLOW_RUN_ID"] or runs.new_run_id(),
+        profile=args["profile"] or "local",
+        backend=args["backend"] or "local",
         dates=tuple(day_range(args["date"], args["date_to"])),
-        backend=args["backend"] or ("sagemaker" if args["sagemaker_role"] else "local"),
         sagemaker_role=args["sagemaker_role"],
         database_prefix=args["database_prefix"] or "",
         workgroup=args["workgroup"] or "primary",
         split_config=args["split_config"],
         export_id=args["export_id"],
+        submitted=True,
     )
+
+
+def main(argv: list[str] | None = None) -> runner.StepOutcome:
+    args = job_args(["step", "lake"], OPTIONAL, argv)
+    ctx = context(args)
     step = dag.BY_NAME[args["step"]]
     with run_lock.hold(ctx.lake, ctx.run_id, shared=bool(args["WORKFLOW_RUN_ID"])):
         return runner.run_step(step, ctx, step.workflow)

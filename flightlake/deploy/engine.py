@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flightlake.catalog import glue as catalog
-from flightlake.deploy import policies
+from flightlake.deploy import policies, wheelhouse
 from flightlake.deploy.config import Profile
 from flightlake.deploy.resources import (
     ENV_TAG,
@@ -59,9 +59,10 @@ def build_wheel(out: Path) -> Path:
     return wheel
 
 
-def code_files(wheel: Path) -> dict[str, bytes]:
-    """S3 key (under the code prefix) → bytes: the wheel and the Glue script of every job."""
-    files = {wheel.name: wheel.read_bytes()}
+def code_files(wheelhouses: dict[str, Path]) -> dict[str, bytes]:
+    """S3 key (under the code prefix) → bytes: the wheelhouse of each kind of job and the
+    Glue script every job runs."""
+    files = {p.name: p.read_bytes() for p in wheelhouses.values()}
     for step in dag.STEPS:
         if step.script:
             files[step.script] = (REPO / step.script).read_bytes()
@@ -77,14 +78,19 @@ class Deployer:
         self.account = profile.glue_role_arn.split(":")[4]
         self._pending_policy: str | None = None
         self._code_dir = tempfile.TemporaryDirectory(prefix="flightlake-deploy-")
-        self._wheel: Path | None = None
+        self._wheelhouses: dict[str, Path] | None = None
 
     @property
-    def wheel(self) -> Path:
-        """Built once per deployer: a plan and the apply that follows upload the same bytes."""
-        if self._wheel is None:
-            self._wheel = build_wheel(Path(self._code_dir.name))
-        return self._wheel
+    def wheelhouses(self) -> dict[str, Path]:
+        """Kind of job → its zip of wheels. Built once per deployer: a plan and the apply that
+        follows upload the same bytes."""
+        if self._wheelhouses is None:
+            out = Path(self._code_dir.name)
+            wheel = build_wheel(out)
+            self._wheelhouses = {
+                kind: wheelhouse.build(wheel, kind, REPO, out) for kind in wheelhouse.EXTRAS
+            }
+        return self._wheelhouses
 
     # --- the lake bucket ------------------------------------------------------------------
     def _bucket(self, apply: bool) -> Change:
@@ -327,8 +333,9 @@ class Deployer:
 
     def changes(self, apply: bool = False, steps: tuple = dag.STEPS) -> list[Change]:
         changes = [self._bucket(apply)]
-        changes += self._code(code_files(self.wheel), apply)
-        wanted = desired(self.profile, self.wheel.name, steps)
+        changes += self._code(code_files(self.wheelhouses), apply)
+        keys = {kind: path.name for kind, path in self.wheelhouses.items()}
+        wanted = desired(self.profile, keys, steps)
         raw = catalog.database_name("raw", self.profile.database_prefix)  # the crawlers' tables
         try:
             self.glue.get_database(Name=raw)

@@ -15,10 +15,9 @@ from flightlake.pipeline import dag
 OWNER_TAG = "flightlake:project"
 ENV_TAG = "flightlake:env"
 GLUE_VERSION = "5.1"
-# Glue installs these on every ETL job (pinned like requirements.lock).
-ADDITIONAL_MODULES = "great-expectations==1.24.1,xgboost-cpu==3.0.5,sqlglot==30.30.0"
-LAUNCHER_MODULES = "sagemaker-train==1.27.0,sagemaker-core==2.27.0,sqlglot==30.30.0"
 CODE_PREFIX = "_code"
+# The zip of wheels is the only index pip sees: a job never installs from PyPI.
+INSTALLER_OPTION = "--no-index"
 
 
 @dataclass(frozen=True)
@@ -40,49 +39,55 @@ def job_name(profile: Profile, step: dag.Step) -> str:
     return f"flightlake-{profile.name}-{step.name.replace('_', '-')}"
 
 
-def _job(profile: Profile, step: dag.Step, wheel_key: str) -> Resource:
+def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resource:
+    """A Glue job running `step`; `wheelhouses` maps a kind of job to its zip of wheels' key.
+
+    Every job carries the whole run context of the profile (back end, role, databases,
+    workgroup) in its arguments: a step reads nothing else to know where it runs."""
     arguments = {
         "--lake": profile.lake_uri,
-        "--extra-py-files": code_uri(profile, wheel_key),
-        "--enable-metrics": "true",
-        "--enable-continuous-cloudwatch-log": "true",
+        "--profile": profile.name,
+        "--backend": "sagemaker",
+        "--sagemaker_role": profile.sagemaker_role_arn,
         "--database_prefix": profile.database_prefix,
         "--workgroup": profile.athena_workgroup,
+        "--additional-python-modules": code_uri(profile, wheelhouses[step.kind]),
+        "--python-modules-installer-option": INSTALLER_OPTION,
+        "--enable-metrics": "true",
+        "--enable-continuous-cloudwatch-log": "true",
         **step.arguments,
     }
     spec: dict[str, Any] = {
         "Name": job_name(profile, step),
         "Description": step.description,
-        "Command": {"ScriptLocation": code_uri(profile, step.script or "")},
+        "Command": {
+            "Name": "glueetl",
+            "ScriptLocation": code_uri(profile, step.script or ""),
+            "PythonVersion": "3",
+        },
+        "GlueVersion": GLUE_VERSION,
         "MaxRetries": 0,
         "Timeout": 120,
+        "DefaultArguments": arguments,
         "Tags": tags(profile),
     }
     if step.kind == "glue_etl":
-        arguments["--additional-python-modules"] = ADDITIONAL_MODULES
         spec.update(
             Role=profile.glue_role_arn,
-            GlueVersion=GLUE_VERSION,
             WorkerType=profile.worker_type,
             NumberOfWorkers=profile.workers,
             ExecutionClass="FLEX" if step.flex else "STANDARD",
         )
-        spec["Command"].update(Name="glueetl", PythonVersion="3")
     else:
         # Starts SageMaker (or Athena) work and waits. Not a Python-shell job: those run
         # Python 3.9, and the package needs Glue 5.1's 3.11. So it is the smallest Glue 5.1
         # job (2 × G.1X), with the launcher role.
         spec.update(
             Role=profile.launcher_role_arn,
-            GlueVersion=GLUE_VERSION,
             WorkerType="G.1X",
             NumberOfWorkers=2,
             ExecutionClass="STANDARD",
         )
-        spec["Command"].update(Name="glueetl", PythonVersion="3")
-        arguments["--sagemaker_role"] = profile.sagemaker_role_arn
-        arguments["--additional-python-modules"] = LAUNCHER_MODULES
-    spec["DefaultArguments"] = arguments
     return Resource("glue_job", spec["Name"], spec)
 
 
@@ -208,11 +213,11 @@ def workgroup(profile: Profile) -> Resource:
 
 
 def desired(
-    profile: Profile, wheel_key: str, steps: tuple[dag.Step, ...] = dag.STEPS
+    profile: Profile, wheelhouses: dict[str, str], steps: tuple[dag.Step, ...] = dag.STEPS
 ) -> list[Resource]:
     crawler_resources = _crawlers(profile)
     names = [r.name for r in crawler_resources]
-    jobs = [_job(profile, s, wheel_key) for s in dag.order(steps) if s.kind != "crawler"]
+    jobs = [_job(profile, s, wheelhouses) for s in dag.order(steps) if s.kind != "crawler"]
     flows = [r for w in dag.WORKFLOWS.values() for r in _workflow(profile, w, names, steps)]
     return [*crawler_resources, *jobs, *flows, workgroup(profile)]
 

@@ -16,11 +16,11 @@ from typing import Any
 from sqlglot import exp
 
 from flightlake.athena import database_map
+from flightlake.athena_sql import parse, remap_databases
 from flightlake.catalog.glue import database_name
 from flightlake.catalog.local import connect
 from flightlake.contracts.types import athena_types_of_duckdb
 from flightlake.lake import Lake
-from flightlake.query import parse, remap_databases
 from flightlake.resources import view_files
 
 

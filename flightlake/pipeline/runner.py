@@ -21,6 +21,7 @@ run on the same lake is refused at once.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -88,6 +89,8 @@ def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOu
         "step": step.name,
         "workflow": workflow,
         "lake": lake.root,
+        "profile": ctx.profile,
+        "backend": ctx.backend,
         "status": "running",
         "started_at": runs.now_iso(),
     }
@@ -118,11 +121,21 @@ def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOu
         raise
     finally:
         record["finished_at"] = runs.now_iso()
+        record["spark"] = _spark_settings()
         record["seconds"] = round(time.perf_counter() - started, 3)
         if record.get("quality") and "quality_report" not in record:  # the step validated
             record["quality_report"] = lake.uri(lake.quality_report(ctx.run_id))
         runs.save(lake, record, name=name)
         lake.storage.delete_prefix(ctx.staging)
+
+
+def _spark_settings() -> dict | None:
+    """The session the step ran on, when there is one (steps without Spark never load it)."""
+    if "pyspark" not in sys.modules:
+        return None
+    from flightlake.runtime.spark import session_settings
+
+    return session_settings()
 
 
 def run_alone(step: Step, ctx: RunContext) -> StepOutcome:

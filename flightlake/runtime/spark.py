@@ -1,7 +1,12 @@
 """The one place that builds a SparkSession.
 
-On Glue the session already exists and is reused; locally a small `local[*]` session is
-tuned for this data volume (a few hundred thousand rows): few shuffle partitions and no UI.
+Two kinds of run, one builder:
+- submitted: the process was started by spark-submit or by Glue (glue_jobs/run_step.py), so
+  the master, executors and settings are the submitter's. The session is taken as it was
+  submitted (`SparkSession.builder.getOrCreate()`, as Glue's own scripts do through
+  `SparkContext.getOrCreate()`); only REQUIRED_CONF, which the code's results depend on, is set.
+- embedded (the CLI, tests): a small `local[*]` session tuned for this data volume (a few
+  hundred thousand rows): few shuffle partitions and no UI.
 """
 
 from __future__ import annotations
@@ -53,12 +58,26 @@ def extra_conf() -> dict[str, str]:
     return {k.strip(): v.strip() for k, v in pairs}
 
 
-def get_spark(app_name: str = "flightlake") -> SparkSession:
+# What a step's run record says of the session it ran on (not the whole conf: it can hold keys).
+RECORDED_CONF = (
+    "spark.app.name",
+    "spark.sql.shuffle.partitions",
+    "spark.default.parallelism",
+    "spark.executor.instances",
+    "spark.executor.cores",
+    "spark.executor.memory",
+    "spark.driver.memory",
+    "spark.sql.session.timeZone",
+)
+
+
+def get_spark(app_name: str = "flightlake", submitted: bool = False) -> SparkSession:
     active = SparkSession.getActiveSession()
-    if active is not None:
+    if active is not None or submitted:
+        session = active or SparkSession.builder.getOrCreate()
         for key, value in REQUIRED_CONF.items():
-            active.conf.set(key, value)
-        return active
+            session.conf.set(key, value)
+        return session
     ensure_java_home()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # A local run needs no network interface; loopback also silences Spark's hostname warning.
@@ -71,3 +90,15 @@ def get_spark(app_name: str = "flightlake") -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def session_settings() -> dict | None:
+    """The active session's master and settings; none when the step started no session."""
+    active = SparkSession.getActiveSession()
+    if active is None:
+        return None
+    context = active.sparkContext
+    conf = dict(context.getConf().getAll())
+    settings = {key: conf[key] for key in RECORDED_CONF if key in conf}
+    settings.update({key: active.conf.get(key) for key in REQUIRED_CONF})
+    return {"master": context.master, "app_id": context.applicationId, "conf": settings}

@@ -79,3 +79,39 @@ def test_every_repository_file_translates_for_athena():
     for file in files:
         for statement, _ in to_athena(file.text, file.source, "flightlake_prod_"):
             assert "flightlake_prod_curated." in statement, file.source
+
+
+def test_cli_athena_runs_in_the_profiles_workgroup_and_databases(aws, monkeypatch):
+    """`flightlake sql --athena --profile dev`: the dev workgroup (its result location,
+    encryption and scan limit) and the dev databases, in the dev region; not `primary`."""
+    from typer.testing import CliRunner
+
+    from flightlake.cli import app
+    from flightlake.deploy import config, resources
+
+    monkeypatch.setenv("FLIGHTLAKE_AWS_PROFILE", "")  # the ambient credentials (moto's)
+    profile = config.load("dev")
+    region = boto3.client("athena", region_name=profile.region)
+    spec = resources.workgroup(profile).spec
+    region.create_work_group(Name=spec["Name"], Configuration=spec["Configuration"])
+    boto3.client("s3", region_name=profile.region).create_bucket(
+        Bucket=profile.bucket, CreateBucketConfiguration={"LocationConstraint": profile.region}
+    )
+    view = "CREATE OR REPLACE VIEW curated.v AS SELECT 1 AS one"
+    result = CliRunner().invoke(app, ["sql", "--athena", "--profile", "dev", view])
+    assert result.exit_code == 0, result.output
+    athena = athena_backends[DEFAULT_ACCOUNT_ID][profile.region]
+    (execution,) = athena.executions.values()
+    assert execution.workgroup.name == "flightlake-dev"
+    assert execution.query == "CREATE OR REPLACE VIEW flightlake_dev_curated.v AS SELECT 1 AS one"
+
+
+def test_cli_athena_needs_an_aws_profile():
+    from typer.testing import CliRunner
+
+    from flightlake.cli import app
+
+    result = CliRunner().invoke(app, ["sql", "--athena", "SELECT 1"])
+    assert result.exit_code == 1 and "--athena needs --profile" in result.output
+    result = CliRunner().invoke(app, ["sql", "--athena", "--profile", "local", "SELECT 1"])
+    assert result.exit_code == 1 and "profile local is local" in result.output

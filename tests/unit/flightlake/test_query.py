@@ -7,7 +7,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from flightlake.query import SqlError, remap_databases, run, to_duckdb
+from flightlake.athena_sql import SqlError, remap_databases
+from flightlake.query import run, to_duckdb
 
 
 @pytest.fixture

@@ -14,11 +14,18 @@ from pathlib import Path
 import boto3
 import pytest
 
-from flightlake.deploy import config, engine
+from flightlake.deploy import config, engine, wheelhouse
 from flightlake.pipeline import dag
 from tests.paths import REPO
 
 REGION = "eu-west-1"
+
+
+@pytest.fixture(autouse=True)
+def _wheelhouses_without_pypi(monkeypatch):
+    """Here each zip of wheels holds the flightlake wheel alone: the modules' own wheels come
+    from PyPI, which tests never reach (tests/parity builds and installs the real ones)."""
+    monkeypatch.setattr(wheelhouse, "pins", lambda extra, repo: [])
 
 
 @pytest.fixture
@@ -46,7 +53,7 @@ def test_empty_account_gets_every_resource(deployed):
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     assert kinds == {
         "s3_bucket": 1,
-        "s3_object": 2,  # the wheel and the one Glue script, glue_jobs/run_step.py
+        "s3_object": 3,  # a zip of wheels per kind of job, the one script glue_jobs/run_step.py
         "glue_catalog": 12,  # raw, processed, curated databases and 9 tables
         "glue_view": 8,  # sql/views
         "glue_crawler": 5,
@@ -67,14 +74,30 @@ def test_empty_account_gets_every_resource(deployed):
     args = curate["DefaultArguments"]
     assert args["--step"] == "curate"  # the script runs the step it is given
     assert args["--lake"] == "s3://flightlake-dev-lake/lake"
-    assert args["--extra-py-files"].endswith("_code/flightlake-0.1.0-py3-none-any.whl")
-    assert "great-expectations==1.24.1" in args["--additional-python-modules"]
+    # Installed as Glue installs modules (not put on the path with --extra-py-files), from a
+    # zip of wheels that is the only index pip sees.
+    assert "--extra-py-files" not in args
+    assert args["--additional-python-modules"] == (
+        "s3://flightlake-dev-lake/lake/_code/flightlake-0.1.0-etl.gluewheels.zip"
+    )
+    assert args["--python-modules-installer-option"] == "--no-index"
     export = glue.get_job(JobName="flightlake-dev-export-features")["Job"]
     assert export["ExecutionClass"] == "FLEX"
     train = glue.get_job(JobName="flightlake-dev-train")["Job"]
     assert train["Command"]["Name"] == "glueetl" and train["NumberOfWorkers"] == 2
     assert train["Role"] == profile.launcher_role_arn
     assert train["DefaultArguments"]["--sagemaker_role"] == profile.sagemaker_role_arn
+    assert train["DefaultArguments"]["--additional-python-modules"].endswith(
+        "_code/flightlake-0.1.0-launcher.gluewheels.zip"
+    )
+    # Every job knows its profile and back end: the daily scoring export on Glue reads the
+    # SageMaker registry, not a local registry's copy in the lake.
+    for name in glue.list_jobs()["JobNames"]:
+        job_args = glue.get_job(JobName=name)["Job"]["DefaultArguments"]
+        assert job_args["--backend"] == "sagemaker" and job_args["--profile"] == "dev", name
+        assert job_args["--sagemaker_role"] == profile.sagemaker_role_arn, name
+        assert job_args["--workgroup"] == "flightlake-dev", name
+        assert job_args["--database_prefix"] == "flightlake_dev_", name
 
     start = glue.get_trigger(Name="flightlake-dev-daily-start")["Trigger"]
     assert start["Type"] == "SCHEDULED" and start["Schedule"] == "cron(30 5 * * ? *)"
@@ -206,6 +229,6 @@ def test_every_job_argument_is_one_the_glue_script_reads(deployed):
     for name in glue.list_jobs()["JobNames"]:
         job = glue.get_job(JobName=name)["Job"]
         args = set(job["DefaultArguments"])
-        theirs = {a for a in args if a.startswith(("--enable-", "--extra-", "--additional-"))}
+        theirs = {a for a in args if a.startswith(("--enable-", "--additional-", "--python-"))}
         assert args - theirs <= ours, (name, sorted(args - theirs - ours))
         assert dag.BY_NAME[job["DefaultArguments"]["--step"]].script == "glue_jobs/run_step.py"

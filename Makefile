@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAKE ?= ./lake
 
-.PHONY: setup java run test lint bench clean
+.PHONY: setup java run test parity lint bench clean
 
 setup: $(STAMP) java
 
@@ -42,6 +42,12 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The Glue parity harness: the jobs installed from deploy's zips of wheels into Glue 5.1's
+# modules and run with spark-submit (local[2], then a standalone cluster of two workers).
+# Building its environments installs packages; the jobs themselves reach no network.
+parity: setup
+	$(BIN)/python -m pytest -q -m parity tests/parity
 
 # Style, the direction of imports (contracts in pyproject.toml) and dead code.
 lint: setup

@@ -53,6 +53,9 @@ def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resou
         "--workgroup": profile.athena_workgroup,
         "--additional-python-modules": code_uri(profile, wheelhouses[step.kind]),
         "--python-modules-installer-option": INSTALLER_OPTION,
+        # Glue 5.1 reads and writes s3:// through S3A, which assumes us-east-2 unless told the
+        # bucket's region (https://docs.aws.amazon.com/glue/latest/dg/migrating-version-51.html).
+        "--conf": f"spark.hadoop.fs.s3a.endpoint.region={profile.region}",
         "--enable-metrics": "true",
         "--enable-continuous-cloudwatch-log": "true",
         **step.arguments,

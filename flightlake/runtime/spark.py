@@ -101,4 +101,11 @@ def session_settings() -> dict | None:
     conf = dict(context.getConf().getAll())
     settings = {key: conf[key] for key in RECORDED_CONF if key in conf}
     settings.update({key: active.conf.get(key) for key in REQUIRED_CONF})
-    return {"master": context.master, "app_id": context.applicationId, "conf": settings}
+    # Block managers, the driver's among them: the executors the session had at the end.
+    executors = context._jsc.sc().getExecutorMemoryStatus().size() - 1
+    return {
+        "master": context.master,
+        "app_id": context.applicationId,
+        "executors": executors,
+        "conf": settings,
+    }

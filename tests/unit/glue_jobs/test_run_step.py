@@ -37,3 +37,16 @@ def test_every_deployed_job_runs_with_its_profile_and_back_end(aws):
         assert ctx.sagemaker_role == profile.sagemaker_role_arn, job.name
         assert (ctx.database_prefix, ctx.workgroup) == ("flightlake_dev_", "flightlake-dev")
         assert ctx.lake.root == "s3://flightlake-dev-lake/lake" and ctx.submitted
+
+
+def test_the_athena_side_of_the_views_step_never_loads_duckdb():
+    """On Glue the views step sends the sql/views files to Athena: parsing and mapping them
+    must not need DuckDB, which no Glue job has."""
+    probe = (
+        "import sys; from flightlake.athena import to_athena; "
+        "from flightlake.resources import view_files; "
+        "[to_athena(v.text, v.source, 'p_') for v in view_files()]; "
+        "print('duckdb' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

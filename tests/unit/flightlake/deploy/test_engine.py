@@ -81,6 +81,7 @@ def test_empty_account_gets_every_resource(deployed):
         "s3://flightlake-dev-lake/lake/_code/flightlake-0.1.0-etl.gluewheels.zip"
     )
     assert args["--python-modules-installer-option"] == "--no-index"
+    assert args["--conf"] == "spark.hadoop.fs.s3a.endpoint.region=eu-west-1"
     export = glue.get_job(JobName="flightlake-dev-export-features")["Job"]
     assert export["ExecutionClass"] == "FLEX"
     train = glue.get_job(JobName="flightlake-dev-train")["Job"]
@@ -229,6 +230,7 @@ def test_every_job_argument_is_one_the_glue_script_reads(deployed):
     for name in glue.list_jobs()["JobNames"]:
         job = glue.get_job(JobName=name)["Job"]
         args = set(job["DefaultArguments"])
-        theirs = {a for a in args if a.startswith(("--enable-", "--additional-", "--python-"))}
+        glue_own = ("--enable-", "--additional-", "--python-", "--conf")
+        theirs = {a for a in args if a.startswith(glue_own)}
         assert args - theirs <= ours, (name, sorted(args - theirs - ours))
         assert dag.BY_NAME[job["DefaultArguments"]["--step"]].script == "glue_jobs/run_step.py"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flightlake.contracts import PREDICTIONS
 from flightlake.deploy.config import Profile
+from flightlake.deploy.resources import CODE_PREFIX
 from flightlake.lake import Lake
 from training.registry.base import GROUP as MODEL_GROUP
 
@@ -42,6 +43,31 @@ def _s3(profile: Profile, *prefixes: str, write: bool) -> list[dict]:
             "Condition": {"StringLike": {"s3:prefix": listed}},
         },
     ]
+
+
+def _code(profile: Profile) -> dict:
+    """Glue fetches a job's script and zip of wheels with the job's role."""
+    root = profile.prefix.strip("/")
+    return {
+        "Sid": "JobCode",
+        "Effect": "Allow",
+        "Action": ["s3:GetObject"],
+        "Resource": [f"arn:aws:s3:::{profile.bucket}/{root}/{CODE_PREFIX}/*"],
+    }
+
+
+def _registry_read(profile: Profile, account: str) -> dict:
+    """The scoring export reads the approved model's version from the registry."""
+    sm = f"arn:aws:sagemaker:{profile.region}:{account}"
+    return {
+        "Sid": "ModelRegistryRead",
+        "Effect": "Allow",
+        "Action": ["sagemaker:ListModelPackages", "sagemaker:DescribeModelPackage"],
+        "Resource": [
+            f"{sm}:model-package-group/{MODEL_GROUP}",
+            f"{sm}:model-package/{MODEL_GROUP}/*",
+        ],
+    }
 
 
 def _kms(profile: Profile) -> list[dict]:
@@ -91,6 +117,7 @@ def glue_etl(profile: Profile) -> dict:
                     f"{glue}:table/{profile.database_prefix}*/*",
                 ],
             },
+            _registry_read(profile, account),
             _logs(profile, account, "/aws-glue/*"),
             *_kms(profile),
         ],
@@ -106,6 +133,7 @@ def glue_launcher(profile: Profile) -> dict:
         "Version": VERSION,
         "Statement": [
             *_s3(profile, *MODEL_PREFIXES, PREDICTIONS_PREFIX, write=True),
+            _code(profile),
             {
                 "Sid": "SageMakerJobs",
                 "Effect": "Allow",

@@ -68,8 +68,16 @@ def test_role_policies_are_least_privilege(name):
                     assert parts[3] == profile.region and parts[4].isdigit(), (role, resource)
     etl = json.dumps(policies.glue_etl(profile))
     assert f"arn:aws:s3:::{profile.bucket}/lake/*" in etl
-    assert "sagemaker:" not in etl  # the ETL role cannot start SageMaker jobs
+    # The ETL role cannot start SageMaker jobs: it only reads the registry (scoring export).
+    etl_sagemaker = {
+        a for st in policies.glue_etl(profile)["Statement"] for a in st["Action"]
+        if a.startswith("sagemaker:")
+    }
+    assert etl_sagemaker == {"sagemaker:ListModelPackages", "sagemaker:DescribeModelPackage"}
     launcher = policies.glue_launcher(profile)
+    code = next(s for s in launcher["Statement"] if s["Sid"] == "JobCode")
+    assert code["Action"] == ["s3:GetObject"]  # its script and zip of wheels, read only
+    assert code["Resource"] == [f"arn:aws:s3:::{profile.bucket}/lake/_code/*"]
     passrole = next(s for s in launcher["Statement"] if s["Sid"] == "PassSageMakerRole")
     assert passrole["Resource"] == [profile.sagemaker_role_arn]
 

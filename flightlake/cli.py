@@ -230,7 +230,7 @@ def sql(
 
             from flightlake.athena import run_athena
 
-            target = _aws_profile(profile, "--athena")
+            target = _deploy_profile(profile, "--athena")
             session = boto3.Session(profile_name=target.aws_profile, region_name=target.region)
             result = run_athena(
                 text,
@@ -406,7 +406,7 @@ def models(lake: LakeOption = None) -> None:
     tables.models(versions)
 
 
-def _aws_profile(name: str | None, needed_by: str):
+def _deploy_profile(name: str | None, needed_by: str):
     """A deploy profile that names an AWS account (dev, prod…), or a one-line error."""
     from flightlake.deploy import config
 
@@ -439,7 +439,7 @@ def deploy(
     from flightlake.deploy import engine
     from flightlake.render import tables
 
-    chosen = _aws_profile(profile, "deploy")
+    chosen = _deploy_profile(profile, "deploy")
     session = boto3.Session(profile_name=chosen.aws_profile, region_name=chosen.region)
     with console.status("applying" if apply else "comparing with what is deployed"):
         changes = engine.Deployer(chosen, session).changes(apply=apply)

@@ -25,6 +25,7 @@ from pathlib import Path
 EXTRAS = {"glue_etl": "etl", "launcher": "launcher"}
 SUFFIX = ".gluewheels.zip"
 FOLDER = "wheels"  # the zip's one folder, as in AWS's recipe
+REQUIREMENTS = "requirements.txt"
 # Glue 5.1 runs Amazon Linux 2023 on x86_64, CPython 3.11 ("Appendix B: AWS Glue environment
 # details" of the page above): wheels for these platforms install there.
 PLATFORMS = ("manylinux_2_34_x86_64", "manylinux_2_28_x86_64", "manylinux2014_x86_64")
@@ -88,7 +89,12 @@ def build(wheel: Path, kind: str, repo: Path, out: Path) -> Path:
         version = wheel.name.split("-")[1]
         target = out / f"flightlake-{version}-{extra}{SUFFIX}"
         entries = sorted([*folder.glob("*.whl"), wheel], key=lambda p: p.name)
+        # Beside the wheels, as in AWS's recipe ("Appendix A: Creating a Zip of Wheels"): every
+        # wheel pinned, so an install from it takes exactly these.
+        pinned = "".join(f"{'=='.join(p.name.split('-')[:2])}\n" for p in entries)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as zf:
+            info = zipfile.ZipInfo(f"{FOLDER}/{REQUIREMENTS}", date_time=ZIP_TIME)
+            zf.writestr(info, pinned)
             for path in entries:
                 info = zipfile.ZipInfo(f"{FOLDER}/{path.name}", date_time=ZIP_TIME)
                 zf.writestr(info, path.read_bytes())

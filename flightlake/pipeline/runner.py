@@ -135,7 +135,10 @@ def _spark_settings() -> dict | None:
         return None
     from flightlake.runtime.spark import session_settings
 
-    return session_settings()
+    try:
+        return session_settings()
+    except Exception:  # a dead JVM must not hide the step's own error or its record
+        return None
 
 
 def run_alone(step: Step, ctx: RunContext) -> StepOutcome:

@@ -99,7 +99,9 @@ def session_settings() -> dict | None:
         return None
     context = active.sparkContext
     conf = dict(context.getConf().getAll())
-    settings = {key: conf[key] for key in RECORDED_CONF if key in conf}
+    # The session's value first: a job may have changed a SQL setting after start.
+    settings = {key: active.conf.get(key, conf.get(key)) for key in RECORDED_CONF}
+    settings = {key: value for key, value in settings.items() if value is not None}
     settings.update({key: active.conf.get(key) for key in REQUIRED_CONF})
     # Block managers, the driver's among them: the executors the session had at the end.
     executors = context._jsc.sc().getExecutorMemoryStatus().size() - 1

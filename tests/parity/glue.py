@@ -52,11 +52,13 @@ def job_environment(folder: Path, zip_of_wheels: Path) -> Path:
     unpacked = folder / "gluewheels"
     with zipfile.ZipFile(zip_of_wheels) as zf:
         zf.extractall(unpacked)
-    wheels = sorted(str(p) for p in (unpacked / wheelhouse.FOLDER).glob("*.whl"))
-    # Glue 5.1's pip (24.0, in its module list) with the job's installer option.
+    wheels = unpacked / wheelhouse.FOLDER
+    # Glue 5.1's pip (24.0, in its module list) with the job's installer option, the zip's
+    # wheels as the only index and its requirements file as what to install.
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         resources.INSTALLER_OPTION, "--find-links", str(unpacked / wheelhouse.FOLDER), *wheels],
+         resources.INSTALLER_OPTION, "--find-links", str(wheels),
+         "-r", str(wheels / wheelhouse.REQUIREMENTS)],
         check=True,
     )
     return python
@@ -109,7 +111,7 @@ class Workflow:
         glue_added = {
             "--JOB_NAME": name,
             "--JOB_RUN_ID": f"jr_{secrets.token_hex(8)}",
-            "--WORKFLOW_NAME": name.rsplit("-", 1)[0],
+            "--WORKFLOW_NAME": f"flightlake-{PROFILE}-{dag.BY_NAME[step].workflow}",
             "--WORKFLOW_RUN_ID": self.run_id,
         }
         argv = [x for pair in {**arguments, **glue_added}.items() for x in pair]

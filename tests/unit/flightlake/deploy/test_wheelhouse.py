@@ -51,7 +51,8 @@ def test_zip_carries_only_what_glue_lacks(monkeypatch, tmp_path):
         dest = Path(argv[argv.index("--dest") + 1])
         for pin in Path(argv[argv.index("-r") + 1]).read_text().split():
             name, version = pin.split("==")
-            (dest / f"{name}-{version}-py3-none-any.whl").write_bytes(b"w")
+            wheel_name = name.replace("-", "_")  # as wheel file names spell it
+            (dest / f"{wheel_name}-{version}-py3-none-any.whl").write_bytes(b"w")
         return subprocess.CompletedProcess(argv, 0)
 
     monkeypatch.setattr(wheelhouse.subprocess, "run", fake_run)
@@ -62,10 +63,14 @@ def test_zip_carries_only_what_glue_lacks(monkeypatch, tmp_path):
     (tmp_path / "b").mkdir()
     first = wheelhouse.build(wheel, "glue_etl", REPO, tmp_path / "a")
     assert first.name == "flightlake-0.1.0-etl.gluewheels.zip"
+    assert zipfile.ZipFile(first).read("wheels/requirements.txt").decode().split() == [
+        "boto3==1.44.5", "flightlake==0.1.0", "great_expectations==1.24.1"
+    ]
     assert sorted(zipfile.ZipFile(first).namelist()) == [
         "wheels/boto3-1.44.5-py3-none-any.whl",
         "wheels/flightlake-0.1.0-py3-none-any.whl",
-        "wheels/great-expectations-1.24.1-py3-none-any.whl",
+        "wheels/great_expectations-1.24.1-py3-none-any.whl",
+        "wheels/requirements.txt",
     ]
     download = calls[-1]  # pins() was called once more by build()
     assert "--only-binary=:all:" in download and "--no-deps" in download

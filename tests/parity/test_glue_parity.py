@@ -22,6 +22,8 @@ pytestmark = pytest.mark.parity
 ETL_STEPS = [s.name for s in dag.order() if s.workflow == "daily" and s.kind == "glue_etl"]
 # What the harness submits with: its own master and settings, which the jobs must keep.
 SUBMITTED = {"spark.sql.shuffle.partitions": "3", "spark.executor.memory": "1g"}
+# The jobs on the moto lake are one daily workflow run: they share its lake lock.
+AWS_WORKFLOW_RUN = "wr_0123456789abcdef"
 
 
 def _wheels(zip_path: Path) -> set[str]:
@@ -111,6 +113,7 @@ def test_launcher_job_creates_the_views_on_athena_without_duckdb(launcher_python
     from flightlake.resources import view_files
 
     flow = glue.Workflow(launcher_python, script, "local[1]", env=aws_env)
+    flow.run_id = AWS_WORKFLOW_RUN
     done = flow.submit("refresh_views", {}, {})
     assert done.returncode == 0, done.stderr[-3000:]
     athena = athena_backends[DEFAULT_ACCOUNT_ID][aws_env["AWS_DEFAULT_REGION"]]
@@ -125,6 +128,7 @@ def test_scoring_export_on_glue_asks_the_sagemaker_registry(etl_python, script, 
     """export_scoring as deployed reads SageMaker's model registry (none approved here), not a
     local registry's copy in the lake."""
     flow = glue.Workflow(etl_python, script, "local[1]", env=aws_env)
+    flow.run_id = AWS_WORKFLOW_RUN
     done = flow.submit("export_scoring", {}, {})
     assert done.returncode == 0, done.stderr[-3000:]
     profile = config.load(glue.PROFILE, env={})

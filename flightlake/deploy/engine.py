@@ -69,6 +69,12 @@ def code_files(wheelhouses: dict[str, Path]) -> dict[str, bytes]:
     return files
 
 
+def build_wheelhouses(out: Path) -> dict[str, Path]:
+    """Kind of job → its zip of wheels (the package's wheel and its modules'), built in `out`."""
+    wheel = build_wheel(out)
+    return {kind: wheelhouse.build(wheel, kind, REPO, out) for kind in wheelhouse.EXTRAS}
+
+
 class Deployer:
     def __init__(self, profile: Profile, session: Any) -> None:
         self.profile = profile
@@ -85,11 +91,7 @@ class Deployer:
         """Kind of job → its zip of wheels. Built once per deployer: a plan and the apply that
         follows upload the same bytes."""
         if self._wheelhouses is None:
-            out = Path(self._code_dir.name)
-            wheel = build_wheel(out)
-            self._wheelhouses = {
-                kind: wheelhouse.build(wheel, kind, REPO, out) for kind in wheelhouse.EXTRAS
-            }
+            self._wheelhouses = build_wheelhouses(Path(self._code_dir.name))
         return self._wheelhouses
 
     # --- the lake bucket ------------------------------------------------------------------

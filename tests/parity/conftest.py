@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.compare_lakes import differences
+from flightlake.deploy import engine
 from flightlake.lake import Lake
 from flightlake.landing import land
 from tests.integration.conftest import run_daily
@@ -21,7 +22,7 @@ THROUGH = date(2013, 1, 3)
 
 @pytest.fixture(scope="session")
 def wheelhouses(tmp_path_factory) -> dict[str, Path]:
-    return glue.build_wheelhouses(tmp_path_factory.mktemp("code"))
+    return engine.build_wheelhouses(tmp_path_factory.mktemp("code"))  # as deploy builds them
 
 
 @pytest.fixture(scope="session")

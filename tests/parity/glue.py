@@ -32,12 +32,6 @@ PYSPARK = "pyspark==3.5.6"  # Glue 5.1's Spark, which Glue provides outside its 
 PROVIDED = Path(wheelhouse.__file__).with_name("glue-5.1-provided.txt")
 
 
-def build_wheelhouses(out: Path) -> dict[str, Path]:
-    """Kind of job → its zip of wheels, built as `flightlake deploy` builds it."""
-    wheel = engine.build_wheel(out)
-    return {kind: wheelhouse.build(wheel, kind, engine.REPO, out) for kind in wheelhouse.EXTRAS}
-
-
 def job_environment(folder: Path, zip_of_wheels: Path) -> Path:
     """A Glue 5.1 job's Python: the provided modules, Spark, then the zip as Glue installs it.
     Returns the environment's python."""

@@ -54,6 +54,8 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/vulture
+	$(BIN)/flightlake deploy --profile dev --check
+	$(BIN)/flightlake deploy --profile prod --check
 
 bench: setup
 	$(BIN)/python bench/bench_processed.py

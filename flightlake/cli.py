@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -425,26 +426,79 @@ def _deploy_profile(name: str | None, needed_by: str):
 def deploy(
     profile: Annotated[str, typer.Option(help="Profile in flightlake/deploy/profiles.toml")],
     apply: Annotated[
-        bool, typer.Option("--apply", help="Make the changes [default: only show them]")
+        bool, typer.Option("--apply", help="Execute the change set [default: only show it]")
     ] = False,
+    delete: Annotated[
+        bool, typer.Option("--delete", help="Delete the stack (the lake bucket and key stay)")
+    ] = False,
+    template: Annotated[
+        Path | None,
+        typer.Option(help="Write the stack's template to this file and stop (no AWS call)"),
+    ] = None,
     policies: Annotated[
-        bool, typer.Option("--policies", help="Print the IAM policies (always without --apply)")
+        bool, typer.Option("--policies", help="Also print the roles' IAM policies")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Check the stack offline: cfn-lint, checkov, parliament"),
     ] = False,
 ) -> None:
-    """Deploy the pipeline to AWS from the same DAG: code, catalog, crawlers, Glue jobs,
-    workflows and triggers, Athena workgroup. Standard AWS configuration chain (the profile's
-    aws_profile; AWS_ENDPOINT_URL is honoured, e.g. a moto_server)."""
-    import boto3
+    """Deploy the pipeline to AWS as one CloudFormation stack generated from the DAG, the
+    contracts and the profile: without --apply, the change set (the plan); with it, the change
+    set executed, then the jobs' code and the Athena views. Standard AWS configuration chain
+    (the profile's aws_profile; AWS_ENDPOINT_URL is honoured, e.g. a moto_server)."""
+    import json
 
     from flightlake.deploy import engine
     from flightlake.render import tables
 
     chosen = _deploy_profile(profile, "deploy")
+    if apply and delete:
+        fail("--apply and --delete: choose one")
+    if check:
+        _check_stack(chosen)
+        return
+    if template:
+        document = engine.stack_template_of(chosen)
+        template.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+        console.print(f"{template}: {len(document['Resources'])} resources")
+        return
+    import boto3
+
     session = boto3.Session(profile_name=chosen.aws_profile, region_name=chosen.region)
-    with console.status("applying" if apply else "comparing with what is deployed"):
-        changes = engine.Deployer(chosen, session).changes(apply=apply)
-    shown = engine.policies_for(chosen) if policies or not apply else None
-    tables.deploy_changes(profile, changes, apply, shown)
+    deployer = engine.Deployer(chosen, session)
+    if delete:
+        with console.status(f"deleting stack {chosen.stack_name}"):
+            changes = deployer.delete()
+    elif apply:
+        with console.status("executing the change set"):
+            changes = deployer.apply()
+    else:
+        with console.status("creating the change set"):
+            changes = deployer.plan()
+    shown = engine.role_policies(chosen) if policies else None
+    tables.deploy_changes(profile, changes, apply or delete, shown)
+
+
+def _check_stack(chosen) -> None:
+    """The offline checks' counts and findings; exit 1 on any finding."""
+    import tempfile
+
+    from flightlake.deploy import engine, offline_check
+
+    with tempfile.TemporaryDirectory(prefix="flightlake-check-") as folder:
+        with console.status(f"checking stack {chosen.stack_name}"):
+            counts, findings = offline_check.check(
+                chosen, engine.stack_template_of(chosen), Path(folder)
+            )
+    console.print(
+        f"{chosen.stack_name}: " + ", ".join(f"{n} {what}" for what, n in counts.items()),
+        highlight=False,
+    )
+    for finding in findings:
+        err.print(str(finding), highlight=False, markup=False)
+    if findings:
+        raise typer.Exit(1)
 
 
 def main() -> None:

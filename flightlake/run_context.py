@@ -46,6 +46,7 @@ class RunContext:
     profile: str = "local"  # the deploy profile (flightlake/deploy/profiles.toml)
     backend: str = "local"  # local (subprocess, lake registry) | sagemaker
     sagemaker_role: str | None = None
+    kms_key: str | None = None  # SageMaker's volumes, output, model and scores (the stack's key)
     aws_profile: str | None = None
     spot: bool = False
     hyperparameters: dict[str, str] = field(default_factory=dict)

@@ -56,6 +56,7 @@ def backend(ctx: RunContext) -> tuple[Launcher, Registry]:
         role_arn=ctx.sagemaker_role,
         boto_session=session,
         spot=ctx.spot,
+        kms_key=ctx.kms_key,
         code_uri=ctx.lake.uri(ctx.lake.model_code_dir()),
         wait=True,
     )

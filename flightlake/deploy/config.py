@@ -12,7 +12,7 @@ from pathlib import Path
 
 # Packaged with flightlake.deploy, read with importlib.resources (a wheel installed anywhere).
 PROFILES_FILE = files("flightlake.deploy") / "profiles.toml"
-_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
+_ACCOUNT = re.compile(r"^\d{12}$")
 _CRON = re.compile(r"^cron\(.+\)$")
 
 
@@ -25,20 +25,45 @@ class Profile:
     bucket: str | None = None
     prefix: str = "lake"
     database_prefix: str = "flightlake_"
-    glue_role_arn: str | None = None
-    launcher_role_arn: str | None = None
-    sagemaker_role_arn: str | None = None
+    account: str | None = None  # the AWS account the stack deploys to (its roles' ARNs)
     daily_schedule: str = "cron(30 5 * * ? *)"
     weekly_schedule: str = "cron(0 6 ? * MON *)"
     worker_type: str = "G.1X"
     workers: int = 2
     athena_workgroup: str = "flightlake"
     athena_bytes_scanned_cutoff: int = 10 * 1024**3
-    kms_key_arn: str | None = None
+    # The lake bucket's default encryption: SSE-S3, or SSE-KMS with the stack's key and an S3
+    # bucket key. Writers send no encryption header: the bucket's default applies.
+    lake_encryption: str = "SSE-S3"
+    alert_email: str | None = None  # subscribed to the alarm topic when set
+    # Raw drops the EVENT trigger waits for before it starts the daily workflow, or seconds
+    # after the first (https://docs.aws.amazon.com/glue/latest/dg/starting-workflow-eventbridge.html).
+    raw_event_batch_size: int = 100
+    raw_event_batch_window: int = 900
 
     @property
     def is_local(self) -> bool:
         return self.bucket is None
+
+    @property
+    def stack_name(self) -> str:
+        return f"flightlake-{self.name}"
+
+    @property
+    def deploy_bucket(self) -> str:
+        """The deploying principal's bucket for the stack's template (engine.py)."""
+        return f"{self.bucket}-deploy"
+
+    def role_name(self, role: str) -> str:
+        """The stack's IAM role `role` (glue-etl, glue-launcher, …) is named for the profile."""
+        return f"flightlake-{self.name}-{role}"
+
+    def role_arn(self, role: str) -> str:
+        return f"arn:aws:iam::{self.account}:role/{self.role_name(role)}"
+
+    @property
+    def sagemaker_role_arn(self) -> str:
+        return self.role_arn("sagemaker")
 
     @property
     def lake_uri(self) -> str:
@@ -47,13 +72,8 @@ class Profile:
         return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
 
 
-REQUIRED_ON_AWS = (
-    "region",
-    "bucket",
-    "glue_role_arn",
-    "launcher_role_arn",
-    "sagemaker_role_arn",
-)
+REQUIRED_ON_AWS = ("region", "bucket", "account")
+ENCRYPTIONS = ("SSE-S3", "SSE-KMS")
 _FIELDS = {f.name: f for f in fields(Profile) if f.name != "name"}
 
 
@@ -92,10 +112,13 @@ def load(name: str = "local", path: Path | str | None = None, env=os.environ) ->
         missing = [k for k in REQUIRED_ON_AWS if not getattr(profile, k)]
         if missing:
             raise ValueError(f"profile {name}: missing required value(s): {', '.join(missing)}")
-        for key in ("glue_role_arn", "launcher_role_arn", "sagemaker_role_arn"):
-            value = getattr(profile, key)
-            if not _ARN.match(value):
-                raise ValueError(f"profile {name}: {key} {value!r} is not a role ARN")
+        if not _ACCOUNT.match(profile.account):
+            raise ValueError(f"profile {name}: account {profile.account!r} is not 12 digits")
+        if profile.lake_encryption not in ENCRYPTIONS:
+            raise ValueError(
+                f"profile {name}: lake_encryption must be one of {', '.join(ENCRYPTIONS)}, "
+                f"not {profile.lake_encryption!r}"
+            )
         for key in ("daily_schedule", "weekly_schedule"):
             value = getattr(profile, key)
             if not _CRON.match(value):

@@ -1,6 +1,12 @@
-"""Plan and apply a deployment: compare what AWS has with what the profile should have, then
-(with apply) create, update or delete. Idempotent; deletes only resources this project owns,
-recognised by its tags (OWNER_TAG and ENV_TAG = the profile).
+"""Deploy a profile: its CloudFormation stack (template.py) through a change set, then the
+jobs' code (plain S3 puts into _code/) and the Athena views (Glue API, as Athena stores them).
+
+The plan is the change set, described and left unexecuted (with the code and views that would
+change); apply executes it and waits; delete removes the stack (the lake bucket and the key are
+kept: DeletionPolicy Retain). The template is larger than CloudFormation's 51,200-byte inline
+limit, so it travels through the deploy bucket, which deploy creates (encrypted, versioned,
+private, TLS only) before the first change set:
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
 
 Uses the standard AWS configuration chain (profile, AWS_ENDPOINT_URL for moto_server).
 """
@@ -8,24 +14,20 @@ Uses the standard AWS configuration chain (profile, AWS_ENDPOINT_URL for moto_se
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from flightlake.catalog import glue as catalog
-from flightlake.deploy import policies, wheelhouse
+from flightlake.deploy import template as stack_template
+from flightlake.deploy import wheelhouse
 from flightlake.deploy.config import Profile
-from flightlake.deploy.resources import (
-    ENV_TAG,
-    OWNER_TAG,
-    Resource,
-    code_uri,
-    desired,
-)
+from flightlake.deploy.resources import code_uri, tags
 from flightlake.pipeline import dag
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,7 +38,7 @@ SOURCE_DATE_EPOCH = "315532800"
 
 @dataclass(frozen=True)
 class Change:
-    verb: str  # create | update | delete | unchanged
+    verb: str  # create | update | delete | replace | unchanged
     kind: str
     name: str
 
@@ -75,14 +77,35 @@ def build_wheelhouses(out: Path) -> dict[str, Path]:
     return {kind: wheelhouse.build(wheel, kind, REPO, out) for kind in wheelhouse.EXTRAS}
 
 
+# CloudFormation's change-set actions, as the plan shows them.
+VERBS = {"Add": "create", "Modify": "update", "Remove": "delete", "Import": "create",
+         "Dynamic": "update"}
+NO_CHANGES = "didn't contain changes"
+CAPABILITIES = ["CAPABILITY_NAMED_IAM"]  # the stack names its roles (profile.role_name)
+
+
+def image_account(region: str) -> str:
+    """The account publishing SageMaker's XGBoost image in `region`, from the SageMaker SDK's
+    own image table (sagemaker.core.image_uris): every region it serves, not one fallback."""
+    from training.launchers.sagemaker import xgboost_image_uri
+
+    return xgboost_image_uri(region).split(".", 1)[0]
+
+
+def stack_template_of(profile: Profile) -> dict:
+    """The profile's template, with the zips of wheels named for the installed version (what
+    build_wheelhouses names them): no build and no AWS call."""
+    version = metadata.version("flightlake")
+    keys = {kind: wheelhouse.file_name(version, kind) for kind in wheelhouse.EXTRAS}
+    return stack_template.template(profile, keys, image_account(profile.region))
+
+
 class Deployer:
     def __init__(self, profile: Profile, session: Any) -> None:
         self.profile = profile
+        self.cfn = session.client("cloudformation", region_name=profile.region)
         self.glue = session.client("glue", region_name=profile.region)
-        self.athena = session.client("athena", region_name=profile.region)
         self.s3 = session.client("s3", region_name=profile.region)
-        self.account = profile.glue_role_arn.split(":")[4]
-        self._pending_policy: str | None = None
         self._code_dir = tempfile.TemporaryDirectory(prefix="flightlake-deploy-")
         self._wheelhouses: dict[str, Path] | None = None
 
@@ -94,70 +117,123 @@ class Deployer:
             self._wheelhouses = build_wheelhouses(Path(self._code_dir.name))
         return self._wheelhouses
 
-    # --- the lake bucket ------------------------------------------------------------------
-    def _bucket(self, apply: bool) -> Change:
-        """The lake bucket: default encryption, no public access, the TLS-only policy."""
-        import json
+    def template(self) -> dict:
+        return stack_template_of(self.profile)
 
-        bucket = self.profile.bucket
-        policy = policies.bucket_policy(self.profile)
-        rule = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": self.profile.kms_key_arn} if (
-            self.profile.kms_key_arn
-        ) else {"SSEAlgorithm": "AES256"}
+    # --- the stack ----------------------------------------------------------------------
+    def _stack_status(self) -> str | None:
+        try:
+            (stack,) = self.cfn.describe_stacks(StackName=self.profile.stack_name)["Stacks"]
+        except self.cfn.exceptions.ClientError as exc:
+            if "does not exist" in str(exc):
+                return None
+            raise
+        return stack["StackStatus"]
+
+    def _deploy_bucket(self) -> None:
+        """The bucket the template travels through: the deploying principal's own."""
+        bucket = self.profile.deploy_bucket
         try:
             self.s3.head_bucket(Bucket=bucket)
-            exists = True
+            return
         except self.s3.exceptions.ClientError:
-            exists = False
-        verb = "create"
-        if exists:
-            try:
-                current = json.loads(self.s3.get_bucket_policy(Bucket=bucket)["Policy"])
-                encryption = self.s3.get_bucket_encryption(Bucket=bucket)[
-                    "ServerSideEncryptionConfiguration"
-                ]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
-            except self.s3.exceptions.ClientError:
-                current, encryption = None, None
-            verb = "unchanged" if current == policy and encryption == rule else "update"
-        if apply and verb != "unchanged":
-            if not exists:
-                self.s3.create_bucket(
-                    Bucket=bucket,
-                    CreateBucketConfiguration={"LocationConstraint": self.profile.region},
-                )
-            self.s3.put_bucket_encryption(
-                Bucket=bucket,
-                ServerSideEncryptionConfiguration={
-                    "Rules": [{"ApplyServerSideEncryptionByDefault": rule}]
-                },
-            )
-            self.s3.put_public_access_block(
-                Bucket=bucket,
-                PublicAccessBlockConfiguration={
-                    "BlockPublicAcls": True,
-                    "IgnorePublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "RestrictPublicBuckets": True,
-                },
-            )
-            self._pending_policy = json.dumps(policy)
-        return Change(verb, "s3_bucket", bucket)
+            pass
+        # us-east-1 refuses a LocationConstraint naming itself: the default needs none
+        # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
+        location = (
+            {}
+            if self.profile.region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": self.profile.region}}
+        )
+        self.s3.create_bucket(Bucket=bucket, **location)
+        self.s3.put_public_access_block(
+            Bucket=bucket,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
+        self.s3.put_bucket_encryption(
+            Bucket=bucket,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+        )
+        self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        tls_only = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "TlsOnly",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only))
 
-    def _bucket_policy(self) -> None:
-        """Last, after the code uploads (moto applies a Deny without its conditions)."""
-        if self._pending_policy:
-            self.s3.put_bucket_policy(Bucket=self.profile.bucket, Policy=self._pending_policy)
-            self._pending_policy = None
+    def _template_url(self, body: bytes) -> str:
+        key = f"{self.profile.stack_name}/{hashlib.sha256(body).hexdigest()}.template.json"
+        self.s3.put_object(Bucket=self.profile.deploy_bucket, Key=key, Body=body)
+        return f"https://{self.profile.deploy_bucket}.s3.{self.profile.region}.amazonaws.com/{key}"
 
-    # --- code --------------------------------------------------------------------------
+    def _change_set(self, body: bytes, exists: bool) -> tuple[str, list[Change]]:
+        """Create the change set and describe it: (its name, the changes; none: no change)."""
+        self._deploy_bucket()
+        name = f"flightlake-{hashlib.sha256(body).hexdigest()[:16]}"
+        self.cfn.create_change_set(
+            StackName=self.profile.stack_name,
+            ChangeSetName=name,
+            TemplateURL=self._template_url(body),
+            ChangeSetType="UPDATE" if exists else "CREATE",
+            Capabilities=CAPABILITIES,
+            Tags=[{"Key": k, "Value": v} for k, v in tags(self.profile).items()],
+            Description=f"flightlake deploy {self.profile.name}",
+        )
+        waiter = self.cfn.get_waiter("change_set_create_complete")
+        try:
+            waiter.wait(StackName=self.profile.stack_name, ChangeSetName=name)
+        except Exception:
+            described = self.cfn.describe_change_set(
+                StackName=self.profile.stack_name, ChangeSetName=name
+            )
+            if NO_CHANGES in described.get("StatusReason", ""):
+                self.cfn.delete_change_set(StackName=self.profile.stack_name, ChangeSetName=name)
+                return name, []
+            raise RuntimeError(
+                f"change set {name}: {described.get('StatusReason', described['Status'])}"
+            ) from None
+        changes = []
+        token = None
+        while True:
+            page = self.cfn.describe_change_set(
+                StackName=self.profile.stack_name,
+                ChangeSetName=name,
+                **({"NextToken": token} if token else {}),
+            )
+            for c in page.get("Changes", []):
+                rc = c["ResourceChange"]
+                verb = VERBS.get(rc["Action"], rc["Action"].lower())
+                if rc.get("Replacement") == "True":
+                    verb = "replace"
+                changes.append(Change(verb, rc["ResourceType"], rc["LogicalResourceId"]))
+            token = page.get("NextToken")
+            if not token:
+                return name, changes
+
+    # --- code and views -----------------------------------------------------------------
     def _code(self, files: dict[str, bytes], apply: bool) -> list[Change]:
         out = []
         prefix = code_uri(self.profile, "").removeprefix(f"s3://{self.profile.bucket}/")
-        # One listing for every ETag (a bucket-level call: no HEAD per object).
-        pages = self.s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self.profile.bucket, Prefix=prefix
-        )
         try:
+            pages = self.s3.get_paginator("list_objects_v2").paginate(
+                Bucket=self.profile.bucket, Prefix=prefix
+            )
             etags = {o["Key"]: o["ETag"].strip('"') for p in pages for o in p.get("Contents", [])}
         except self.s3.exceptions.NoSuchBucket:
             etags = {}
@@ -171,118 +247,17 @@ class Deployer:
                 else "update" if etag else "create"
             )
             if apply and verb != "unchanged":
-                extra = (
-                    {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.profile.kms_key_arn}
-                    if self.profile.kms_key_arn
-                    else {"ServerSideEncryption": "AES256"}
-                )
-                self.s3.put_object(Bucket=bucket, Key=object_key, Body=data, **extra)
+                # No encryption header: the lake bucket's default applies.
+                self.s3.put_object(Bucket=bucket, Key=object_key, Body=data)
             out.append(Change(verb, "s3_object", uri))
         return out
 
-    # --- Glue and Athena resources ------------------------------------------------------
-    def _arn(self, kind: str, name: str) -> str:
-        kinds = {"glue_job": "job", "glue_crawler": "crawler", "glue_workflow": "workflow",
-                 "glue_trigger": "trigger"}
-        return f"arn:aws:glue:{self.profile.region}:{self.account}:{kinds[kind]}/{name}"
-
-    def _current(self, kind: str, name: str) -> dict | None:
-        g = self.glue
+    def _tables(self, database: str) -> list[dict]:
         try:
-            if kind == "glue_job":
-                return g.get_job(JobName=name)["Job"]
-            if kind == "glue_crawler":
-                return g.get_crawler(Name=name)["Crawler"]
-            if kind == "glue_workflow":
-                return g.get_workflow(Name=name)["Workflow"]
-            if kind == "glue_trigger":
-                return g.get_trigger(Name=name)["Trigger"]
-            if kind == "athena_workgroup":
-                return self.athena.get_work_group(WorkGroup=name).get("WorkGroup")  # moto: {}
-        except (
-            g.exceptions.EntityNotFoundException,
-            self.athena.exceptions.InvalidRequestException,
-        ):
-            return None
-        raise ValueError(f"unknown resource kind {kind}")
-
-    def _tags(self, kind: str, name: str) -> dict[str, str]:
-        if kind == "athena_workgroup":
-            arn = f"arn:aws:athena:{self.profile.region}:{self.account}:workgroup/{name}"
-            return {t["Key"]: t["Value"] for t in self.athena.list_tags_for_resource(
-                ResourceARN=arn)["Tags"]}
-        return self.glue.get_tags(ResourceArn=self._arn(kind, name))["Tags"]
-
-    def _same(self, r: Resource, current: dict) -> bool:
-        """Every field we set has the value we want (AWS adds fields of its own)."""
-        wanted = r.spec["Tags"]
-        if not isinstance(wanted, dict):
-            wanted = {t["Key"]: t["Value"] for t in wanted}
-        if not wanted.items() <= self._tags(r.kind, r.name).items():  # others may add tags
-            return False
-        for key, value in r.spec.items():
-            if key in ("Tags", "StartOnCreation"):
-                continue
-            if not _contains(current.get(key), value):
-                return False
-        return True
-
-    def _create(self, r: Resource) -> None:
-        s = dict(r.spec)
-        if r.kind == "glue_job":
-            self.glue.create_job(**s)
-        elif r.kind == "glue_crawler":
-            self.glue.create_crawler(**s)
-        elif r.kind == "glue_workflow":
-            self.glue.create_workflow(**s)
-        elif r.kind == "glue_trigger":
-            self.glue.create_trigger(**s)
-        elif r.kind == "athena_workgroup":
-            self.athena.create_work_group(**s)
-
-    def _update(self, r: Resource) -> None:
-        s = {k: v for k, v in r.spec.items() if k not in ("Tags", "StartOnCreation")}
-        if r.kind == "glue_job":
-            name = s.pop("Name")
-            self.glue.update_job(JobName=name, JobUpdate=s)
-        elif r.kind == "glue_crawler":
-            self.glue.update_crawler(**s)
-        elif r.kind == "glue_workflow":
-            self.glue.update_workflow(**s)
-        elif r.kind == "glue_trigger":
-            name = s.pop("Name")
-            s.pop("Type", None)
-            s.pop("WorkflowName", None)
-            self.glue.update_trigger(Name=name, TriggerUpdate=s)
-        elif r.kind == "athena_workgroup":
-            config = dict(s["Configuration"])
-            self.athena.update_work_group(
-                WorkGroup=r.name,
-                Description=s["Description"],
-                ConfigurationUpdates={
-                    "EnforceWorkGroupConfiguration": config["EnforceWorkGroupConfiguration"],
-                    "PublishCloudWatchMetricsEnabled": config["PublishCloudWatchMetricsEnabled"],
-                    "BytesScannedCutoffPerQuery": config["BytesScannedCutoffPerQuery"],
-                    "ResultConfigurationUpdates": config["ResultConfiguration"],
-                    "EngineVersion": config["EngineVersion"],
-                },
-            )
-        tags = r.spec["Tags"]
-        if r.kind == "athena_workgroup":
-            arn = f"arn:aws:athena:{self.profile.region}:{self.account}:workgroup/{r.name}"
-            self.athena.tag_resource(ResourceARN=arn, Tags=tags)
-        else:
-            self.glue.tag_resource(ResourceArn=self._arn(r.kind, r.name), TagsToAdd=tags)
-
-    def _delete(self, kind: str, name: str) -> None:
-        if kind == "glue_job":
-            self.glue.delete_job(JobName=name)
-        elif kind == "glue_crawler":
-            self.glue.delete_crawler(Name=name)
-        elif kind == "glue_workflow":
-            self.glue.delete_workflow(Name=name)
-        elif kind == "glue_trigger":
-            self.glue.delete_trigger(Name=name)
+            pages = self.glue.get_paginator("get_tables").paginate(DatabaseName=database)
+            return [t for p in pages for t in p["TableList"]]
+        except self.glue.exceptions.EntityNotFoundException:
+            return []
 
     def _views(self, apply: bool) -> list[Change]:
         """sql/views as Glue VIRTUAL_VIEW tables; a view whose file is gone is dropped (our
@@ -291,106 +266,85 @@ class Deployer:
 
         out = []
         wanted = view_inputs(self.profile.database_prefix)
+        current = {
+            (database, t["Name"]): t
+            for database in sorted({d for d, _ in wanted})
+            for t in self._tables(database)
+        }
         for database, table in wanted:
-            target = f"{database}.{table['Name']}"
-            try:
-                current = self.glue.get_table(DatabaseName=database, Name=table["Name"])["Table"]
-            except self.glue.exceptions.EntityNotFoundException:
-                current = None
-            same = current is not None and all(
-                current.get(k) == table[k] for k in ("ViewOriginalText", "Description")
-            ) and current["StorageDescriptor"]["Columns"] == table["StorageDescriptor"]["Columns"]
-            verb = "create" if current is None else "unchanged" if same else "update"
+            have = current.get((database, table["Name"]))
+            same = have is not None and all(
+                have.get(k) == table[k] for k in ("ViewOriginalText", "Description")
+            ) and have["StorageDescriptor"]["Columns"] == table["StorageDescriptor"]["Columns"]
+            verb = "create" if have is None else "unchanged" if same else "update"
             if apply and verb == "create":
                 self.glue.create_table(DatabaseName=database, TableInput=table)
             elif apply and verb == "update":
                 self.glue.update_table(DatabaseName=database, TableInput=table)
-            out.append(Change(verb, "glue_view", target))
+            out.append(Change(verb, "glue_view", f"{database}.{table['Name']}"))
         names = {(d, t["Name"]) for d, t in wanted}
-        for database in sorted({d for d, _ in wanted}):
-            for table in self.glue.get_tables(DatabaseName=database)["TableList"]:
-                gone = (database, table["Name"]) not in names
-                if table.get("TableType") == "VIRTUAL_VIEW" and gone:
-                    if apply:
-                        self.glue.delete_table(DatabaseName=database, Name=table["Name"])
-                    out.append(Change("delete", "glue_view", f"{database}.{table['Name']}"))
+        for (database, name), table in current.items():
+            if table.get("TableType") == "VIRTUAL_VIEW" and (database, name) not in names:
+                if apply:
+                    self.glue.delete_table(DatabaseName=database, Name=name)
+                out.append(Change("delete", "glue_view", f"{database}.{name}"))
         return out
 
-    def _owned(self) -> list[tuple[str, str]]:
-        """(kind, name) of every Glue resource tagged as this project's, this profile's."""
-        g = self.glue
-        names = {
-            "glue_job": g.list_jobs()["JobNames"],
-            "glue_crawler": g.list_crawlers()["CrawlerNames"],
-            "glue_workflow": g.list_workflows()["Workflows"],
-            "glue_trigger": g.list_triggers()["TriggerNames"],
-        }
-        wanted = {OWNER_TAG: "flightlake", ENV_TAG: self.profile.name}
-        return [
-            (kind, name)
-            for kind, found in names.items()
-            for name in found
-            if wanted.items() <= self._tags(kind, name).items()
-        ]
+    # --- what the CLI calls -------------------------------------------------------------
+    def plan(self) -> list[Change]:
+        """What apply would change: the change set (left for apply to execute), code, views.
+        Before the first apply there is no stack: every resource of the template is new."""
+        body = _body(self.template())
+        if self._stack_status() is None:
+            stack = [
+                Change("create", r["Type"], logical)
+                for logical, r in json.loads(body)["Resources"].items()
+            ]
+        else:
+            _, stack = self._change_set(body, exists=True)
+        return [*stack, *self._code(code_files(self.wheelhouses), False), *self._views(False)]
 
-    def changes(self, apply: bool = False, steps: tuple = dag.STEPS) -> list[Change]:
-        changes = [self._bucket(apply)]
-        changes += self._code(code_files(self.wheelhouses), apply)
-        keys = {kind: path.name for kind, path in self.wheelhouses.items()}
-        wanted = desired(self.profile, keys, steps)
-        raw = catalog.database_name("raw", self.profile.database_prefix)  # the crawlers' tables
-        try:
-            self.glue.get_database(Name=raw)
-            changes.append(Change("unchanged", "glue_catalog", raw))
-        except self.glue.exceptions.EntityNotFoundException:
-            if apply:
-                self.glue.create_database(
-                    DatabaseInput={"Name": raw, "Description": "flightlake raw layer (crawlers)"}
-                )
-            changes.append(Change("create", "glue_catalog", raw))
-        for action in catalog.plan_and_apply(
-            self.glue, self.profile.lake_uri, self.profile.database_prefix, apply
-        ):
-            verb = "create" if action.kind.startswith("create") else action.kind
-            changes.append(Change(verb, "glue_catalog", action.target))
-        changes += self._views(apply)
-        for r in wanted:
-            current = self._current(r.kind, r.name)
-            verb = "create" if current is None else (
-                "unchanged" if self._same(r, current) else "update"
-            )
-            if apply and verb == "create":
-                self._create(r)
-            elif apply and verb == "update":
-                self._update(r)
-            changes.append(Change(verb, r.kind, r.name))
-        if apply:
-            self._bucket_policy()
-        keep = {(r.kind, r.name) for r in wanted}
-        # Triggers before the jobs and workflows they name.
-        order = {"glue_trigger": 0, "glue_job": 1, "glue_crawler": 2, "glue_workflow": 3}
-        gone = sorted((x for x in self._owned() if x not in keep), key=lambda x: order[x[0]])
-        for kind, name in gone:
-            if apply:
-                self._delete(kind, name)
-            changes.append(Change("delete", kind, name))
-        return changes
+    def apply(self) -> list[Change]:
+        """Execute the change set and wait; then upload the code and write the views."""
+        body = _body(self.template())
+        status = self._stack_status()
+        if status == "ROLLBACK_COMPLETE":  # a failed first create: it can only be deleted
+            self.delete()
+            status = None
+        name, stack = self._change_set(body, exists=status is not None)
+        if stack:
+            self.cfn.execute_change_set(StackName=self.profile.stack_name, ChangeSetName=name)
+            waiter = "stack_create_complete" if status is None else "stack_update_complete"
+            self.cfn.get_waiter(waiter).wait(StackName=self.profile.stack_name)
+        code = self._code(code_files(self.wheelhouses), True)
+        return [*stack, *code, *self._views(True)]
 
-
-def _contains(have: Any, want: Any) -> bool:
-    """`have` has every key of `want` with the same value (recursively)."""
-    if isinstance(want, dict):
-        return isinstance(have, dict) and all(_contains(have.get(k), v) for k, v in want.items())
-    if isinstance(want, list):
-        return (
-            isinstance(have, list)
-            and len(have) == len(want)
-            and all(_contains(h, w) for h, w in zip(have, want, strict=True))
+    def delete(self) -> list[Change]:
+        """Remove the stack (its bucket and key stay: DeletionPolicy Retain)."""
+        if self._stack_status() is None:
+            return []
+        resources = self.cfn.get_paginator("list_stack_resources").paginate(
+            StackName=self.profile.stack_name
         )
-    if isinstance(want, float) and isinstance(have, int | float):
-        return float(have) == want
-    return have == want
+        gone = [
+            Change("delete", r["ResourceType"], r["LogicalResourceId"])
+            for page in resources
+            for r in page["StackResourceSummaries"]
+        ]
+        self.cfn.delete_stack(StackName=self.profile.stack_name)
+        self.cfn.get_waiter("stack_delete_complete").wait(StackName=self.profile.stack_name)
+        return gone
 
 
-def policies_for(profile: Profile) -> dict[str, dict]:
-    return {**policies.role_policies(profile), "bucket": policies.bucket_policy(profile)}
+def _body(document: dict) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def role_policies(profile: Profile) -> dict[str, dict]:
+    """Role name → its policy document, as the template gives it."""
+    resources = stack_template_of(profile)["Resources"]
+    return {
+        r["Properties"]["RoleName"]: r["Properties"]["Policies"][0]["PolicyDocument"]
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::Role"
+    }

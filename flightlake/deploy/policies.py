@@ -1,64 +1,108 @@
-"""Least-privilege IAM policy documents per role, and the lake bucket's policy.
+"""IAM policy documents of the stack's roles, and the lake bucket's policy.
 
-Each role gets only the S3 prefixes, Glue databases, log groups and SageMaker resources it
-uses. No `*` action anywhere; a `*` resource only for the few actions AWS cannot scope
-(UNSCOPABLE), and then with a condition where one exists.
+Each role gets the S3 prefixes, Glue databases, log groups and SageMaker resources its steps
+use, and nothing more: no `*` action anywhere; a `*` resource only for the actions IAM cannot
+scope (UNSCOPABLE), with a condition where one exists. What each role may do, and why:
+docs/pipeline.md ("The deployed stack"). The template (template.py) refers to the stack's own
+key and roles with CloudFormation intrinsics; these functions take them as values.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from flightlake.catalog.glue import database_name
 from flightlake.contracts import PREDICTIONS
 from flightlake.deploy.config import Profile
-from flightlake.deploy.resources import CODE_PREFIX
 from flightlake.lake import Lake
+from flightlake.runtime.metrics import NAMESPACE as METRICS_NAMESPACE
 from training.registry.base import GROUP as MODEL_GROUP
 
 VERSION = "2012-10-17"
-# Actions IAM only accepts on "*" (no resource-level permissions).
+CODE_PREFIX = "_code"
+ATHENA_RESULTS_PREFIX = "_athena"
+# Glue's own metrics' namespace (--enable-metrics): with the run metrics' (METRICS_NAMESPACE),
+# the only ones a Glue job's role may publish to.
+GLUE_METRICS_NAMESPACE = "Glue"
+# Actions IAM only accepts on "*" (no resource-level permissions):
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+# and .../list_amazonelasticcontainerregistry.html
 UNSCOPABLE = frozenset({"ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"})
-# What the model's jobs read and write: the feature exports and the _ml/ folder.
-MODEL_PREFIXES = (f"{Lake.exports_dir()}/", f"{Lake.ml_dir()}/")
-PREDICTIONS_PREFIX = f"{Lake.table_dir(PREDICTIONS.layer, PREDICTIONS.name)}/"
-# The account that publishes SageMaker's XGBoost image in eu-west-1 (image_uris).
-XGBOOST_IMAGE_ACCOUNTS = {"eu-west-1": "141502667606", "us-east-1": "683313688378"}
+
+# Lake prefixes by what reads or writes them (lake.py owns the layout).
+RAW = Lake.raw_dir("").rstrip("/")
+TABLES = ("processed", "curated")
+QUARANTINE = Lake.quarantine_dir("").rstrip("/")
+RUN_RECORDS = (Lake.runs_dir(), "_state", Lake.staging_root(), Lake.quality_root())
+EXPORTS = Lake.exports_dir()
+ML = Lake.ml_dir()
+PREDICTIONS_PREFIX = Lake.table_dir(PREDICTIONS.layer, PREDICTIONS.name)
+
+Value = Any  # a string, or a CloudFormation intrinsic ({"Fn::GetAtt": …}, {"Ref": …})
 
 
-def _account(arn: str) -> str:
-    return arn.split(":")[4]
+def _bucket_arn(profile: Profile) -> str:
+    return f"arn:aws:s3:::{profile.bucket}"
 
 
-def _s3(profile: Profile, *prefixes: str, write: bool) -> list[dict]:
-    bucket = f"arn:aws:s3:::{profile.bucket}"
+def _key_arn(profile: Profile, prefix: str) -> str:
+    return f"{_bucket_arn(profile)}/{profile.prefix.strip('/')}/{prefix}/*"
+
+
+def s3_access(
+    profile: Profile, sid: str, read: tuple[str, ...] = (), write: tuple[str, ...] = ()
+) -> list[dict]:
+    """Read `read` and `write`, write `write`, list both: the lake's prefixes by name."""
     root = profile.prefix.strip("/")
-    keys = [f"{bucket}/{root}/{p}*" if p else f"{bucket}/{root}/*" for p in prefixes]
-    actions = ["s3:GetObject"] + (["s3:PutObject", "s3:DeleteObject"] if write else [])
-    listed = [f"{root}/{p}*" if p else f"{root}/*" for p in prefixes]
-    return [
-        {"Sid": "LakeObjects", "Effect": "Allow", "Action": actions, "Resource": keys},
+    statements: list[dict] = []
+    if read:
+        statements.append(
+            {
+                "Sid": f"{sid}Read",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject"],
+                "Resource": [_key_arn(profile, p) for p in read],
+            }
+        )
+    if write:
+        statements.append(
+            {
+                "Sid": f"{sid}Write",
+                "Effect": "Allow",
+                "Action": [
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:AbortMultipartUpload",
+                ],
+                "Resource": [_key_arn(profile, p) for p in write],
+            }
+        )
+    statements.append(
         {
-            "Sid": "LakeListing",
+            "Sid": f"{sid}List",
             "Effect": "Allow",
             "Action": ["s3:ListBucket"],
-            "Resource": [bucket],
-            "Condition": {"StringLike": {"s3:prefix": listed}},
-        },
-    ]
+            "Resource": [_bucket_arn(profile)],
+            "Condition": {"StringLike": {"s3:prefix": [f"{root}/{p}/*" for p in (*read, *write)]}},
+        }
+    )
+    return statements
 
 
 def _code(profile: Profile) -> dict:
-    """Glue fetches a job's script and zip of wheels with the job's role."""
-    root = profile.prefix.strip("/")
+    """Glue fetches a job's script and zip of wheels with the job's role: read only."""
     return {
         "Sid": "JobCode",
         "Effect": "Allow",
         "Action": ["s3:GetObject"],
-        "Resource": [f"arn:aws:s3:::{profile.bucket}/{root}/{CODE_PREFIX}/*"],
+        "Resource": [_key_arn(profile, CODE_PREFIX)],
     }
 
 
-def _registry_read(profile: Profile, account: str) -> dict:
+def _registry_read(profile: Profile) -> dict:
     """The scoring export reads the approved model's version from the registry."""
-    sm = f"arn:aws:sagemaker:{profile.region}:{account}"
+    sm = f"arn:aws:sagemaker:{profile.region}:{profile.account}"
     return {
         "Sid": "ModelRegistryRead",
         "Effect": "Allow",
@@ -70,70 +114,139 @@ def _registry_read(profile: Profile, account: str) -> dict:
     }
 
 
-def _kms(profile: Profile) -> list[dict]:
-    if not profile.kms_key_arn:
-        return []
-    return [
-        {
-            "Sid": "LakeKey",
-            "Effect": "Allow",
-            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-            "Resource": [profile.kms_key_arn],
-        }
-    ]
-
-
-def _logs(profile: Profile, account: str, group: str) -> dict:
+def _key(key: Value) -> dict:
+    """Data keys of the stack's key: SSE-KMS objects (prod), encrypted logs and volumes."""
     return {
-        "Sid": "Logs",
+        "Sid": "StackKey",
         "Effect": "Allow",
-        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        "Resource": [f"arn:aws:logs:{profile.region}:{account}:log-group:{group}:*"],
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        "Resource": [key],
     }
 
 
-def glue_etl(profile: Profile) -> dict:
-    """Glue ETL jobs: the lake, the project's databases and tables, Glue job logs."""
-    account = _account(profile.glue_role_arn)
-    glue = f"arn:aws:glue:{profile.region}:{account}"
+def _logs(profile: Profile, group: str) -> dict:
+    """Glue's security configuration encrypts the job's logs: the role associates the key
+    (https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html)."""
     return {
-        "Version": VERSION,
-        "Statement": [
-            *_s3(profile, "", write=True),
-            {
-                "Sid": "Catalog",
-                "Effect": "Allow",
-                "Action": [
-                    "glue:GetDatabase",
-                    "glue:GetTable",
-                    "glue:GetTables",
-                    "glue:GetPartitions",
-                    "glue:CreateTable",
-                    "glue:UpdateTable",
-                ],
-                "Resource": [
-                    f"{glue}:catalog",
-                    f"{glue}:database/{profile.database_prefix}*",
-                    f"{glue}:table/{profile.database_prefix}*/*",
-                ],
-            },
-            _registry_read(profile, account),
-            _logs(profile, account, "/aws-glue/*"),
-            *_kms(profile),
+        "Sid": "Logs",
+        "Effect": "Allow",
+        "Action": [
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "logs:AssociateKmsKey",
+        ],
+        "Resource": [f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}:*"],
+    }
+
+
+def _metrics(*namespaces: str) -> dict:
+    return {
+        "Sid": "Metrics",
+        "Effect": "Allow",
+        "Action": ["cloudwatch:PutMetricData"],
+        "Resource": ["*"],  # IAM cannot scope this action: the condition does
+        "Condition": {"StringEquals": {"cloudwatch:namespace": list(namespaces)}},
+    }
+
+
+def _catalog(profile: Profile, layers: tuple[str, ...], actions: list[str], sid: str) -> dict:
+    glue = f"arn:aws:glue:{profile.region}:{profile.account}"
+    databases = [database_name(layer, profile.database_prefix) for layer in layers]
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": actions,
+        "Resource": [
+            f"{glue}:catalog",
+            *(f"{glue}:database/{d}" for d in databases),
+            *(f"{glue}:table/{d}/*" for d in databases),
         ],
     }
 
 
-def glue_launcher(profile: Profile) -> dict:
-    """Launcher jobs that start SageMaker jobs and wait: the model's prefixes, the
-    project's SageMaker resources, and passing the SageMaker role to SageMaker only."""
-    account = _account(profile.launcher_role_arn)
-    sm = f"arn:aws:sagemaker:{profile.region}:{account}"
+CATALOG_READ = [
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+]
+
+
+def _athena(profile: Profile) -> dict:
+    return {
+        "Sid": "AthenaWorkgroup",
+        "Effect": "Allow",
+        "Action": [
+            "athena:StartQueryExecution",
+            "athena:GetQueryExecution",
+            "athena:GetQueryResults",
+            "athena:StopQueryExecution",
+            "athena:GetWorkGroup",
+        ],
+        "Resource": [
+            f"arn:aws:athena:{profile.region}:{profile.account}:workgroup/{profile.athena_workgroup}"
+        ],
+    }
+
+
+def _results_bucket(profile: Profile) -> dict:
+    """Athena checks the results bucket's region before it writes there."""
+    return {
+        "Sid": "AthenaResultsBucket",
+        "Effect": "Allow",
+        "Action": ["s3:GetBucketLocation"],
+        "Resource": [_bucket_arn(profile)],
+    }
+
+
+def glue_etl(profile: Profile, key: Value) -> dict:
+    """Glue ETL jobs: read raw, write the layers, quarantine, run records and exports; read
+    the model registry (the scoring export). Nothing of _code/ but its own code, nothing of
+    _ml/ or the catalog (tables are the stack's, with partition projection)."""
     return {
         "Version": VERSION,
         "Statement": [
-            *_s3(profile, *MODEL_PREFIXES, PREDICTIONS_PREFIX, write=True),
+            *s3_access(
+                profile,
+                "Lake",
+                read=(RAW,),
+                write=(*TABLES, QUARANTINE, *RUN_RECORDS, EXPORTS),
+            ),
             _code(profile),
+            _registry_read(profile),
+            _logs(profile, "/aws-glue/*"),
+            _metrics(METRICS_NAMESPACE, GLUE_METRICS_NAMESPACE),
+            _key(key),
+        ],
+    }
+
+
+def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
+    """Launcher jobs: start SageMaker jobs and wait (train, score), run Athena (views); the
+    model's prefixes, the predictions, the run records, the project's SageMaker resources,
+    and passing the SageMaker role to SageMaker only."""
+    sm = f"arn:aws:sagemaker:{profile.region}:{profile.account}"
+    return {
+        "Version": VERSION,
+        "Statement": [
+            *s3_access(
+                profile,
+                "Lake",
+                read=(RAW, *TABLES, EXPORTS),
+                write=(ML, PREDICTIONS_PREFIX, *RUN_RECORDS, ATHENA_RESULTS_PREFIX),
+            ),
+            _code(profile),
+            _results_bucket(profile),
+            _athena(profile),
+            _catalog(
+                profile,
+                ("processed", "curated"),
+                [*CATALOG_READ, "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"],
+                "ViewsCatalog",
+            ),
             {
                 "Sid": "SageMakerJobs",
                 "Effect": "Allow",
@@ -172,24 +285,52 @@ def glue_launcher(profile: Profile) -> dict:
                 "Sid": "PassSageMakerRole",
                 "Effect": "Allow",
                 "Action": ["iam:PassRole"],
-                "Resource": [profile.sagemaker_role_arn],
+                "Resource": [sagemaker_role],
                 "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
             },
-            _logs(profile, account, "/aws-glue/*"),
-            *_kms(profile),
+            _logs(profile, "/aws-glue/*"),
+            _metrics(METRICS_NAMESPACE, GLUE_METRICS_NAMESPACE),
+            _key(key),
         ],
     }
 
 
-def sagemaker(profile: Profile) -> dict:
-    """SageMaker training and transform: read features and code, write models and scores,
-    pull the XGBoost image, log and publish the scraped metrics."""
-    account = _account(profile.sagemaker_role_arn)
-    image_account = XGBOOST_IMAGE_ACCOUNTS.get(profile.region, "141502667606")
+def glue_crawler(profile: Profile, key: Value) -> dict:
+    """The raw crawlers: read raw, keep the raw database's tables and partitions
+    (https://docs.aws.amazon.com/glue/latest/dg/crawler-prereqs.html)."""
     return {
         "Version": VERSION,
         "Statement": [
-            *_s3(profile, *MODEL_PREFIXES, write=True),
+            *s3_access(profile, "Raw", read=(RAW,)),
+            _catalog(
+                profile,
+                ("raw",),
+                [
+                    *CATALOG_READ,
+                    "glue:CreateTable",
+                    "glue:UpdateTable",
+                    "glue:BatchGetPartition",
+                    "glue:BatchCreatePartition",
+                    "glue:BatchUpdatePartition",
+                    "glue:CreatePartition",
+                    "glue:UpdatePartition",
+                ],
+                "RawCatalog",
+            ),
+            _logs(profile, "/aws-glue/crawlers*"),
+            _key(key),
+        ],
+    }
+
+
+def sagemaker(profile: Profile, key: Value, image_account: str) -> dict:
+    """SageMaker training and transform: read features and code, write models and scores,
+    pull the XGBoost image, log and publish the scraped metrics; grants on the stack's key for
+    encrypted volumes."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            *s3_access(profile, "Model", read=(EXPORTS,), write=(ML,)),
             {
                 "Sid": "XGBoostImage",
                 "Effect": "Allow",
@@ -213,17 +354,68 @@ def sagemaker(profile: Profile) -> dict:
                     "StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/TrainingJobs"}
                 },
             },
-            _logs(profile, account, "/aws/sagemaker/*"),
-            *_kms(profile),
+            {
+                "Sid": "Logs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [
+                    f"arn:aws:logs:{profile.region}:{profile.account}:log-group:/aws/sagemaker/*"
+                ],
+            },
+            _key(key),
+            {
+                "Sid": "StackKeyGrants",
+                "Effect": "Allow",
+                "Action": ["kms:CreateGrant"],
+                "Resource": [key],
+                "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            },
         ],
     }
 
 
-def bucket_policy(profile: Profile) -> dict:
-    """TLS only; a write that asks for other encryption than the lake's is refused (writes
-    that ask for none get the bucket's default encryption)."""
-    bucket = f"arn:aws:s3:::{profile.bucket}"
-    encryption = "aws:kms" if profile.kms_key_arn else "AES256"
+def analyst(profile: Profile, key: Value) -> dict:
+    """Analysts: Athena in the workgroup over processed and curated, their results; nothing
+    of raw, quarantine, the run records or _ml/."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            *s3_access(profile, "Tables", read=TABLES, write=(ATHENA_RESULTS_PREFIX,)),
+            _results_bucket(profile),
+            _athena(profile),
+            _catalog(profile, TABLES, CATALOG_READ, "TablesCatalog"),
+            _key(key),
+        ],
+    }
+
+
+def raw_events(profile: Profile) -> dict:
+    """EventBridge tells the daily workflow's EVENT trigger that a drop landed
+    (https://docs.aws.amazon.com/glue/latest/dg/starting-workflow-eventbridge.html)."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "NotifyDailyWorkflow",
+                "Effect": "Allow",
+                "Action": ["glue:notifyEvent"],
+                "Resource": [
+                    f"arn:aws:glue:{profile.region}:{profile.account}:workflow/"
+                    f"{workflow_name(profile, 'daily')}"
+                ],
+            }
+        ],
+    }
+
+
+def workflow_name(profile: Profile, workflow: str) -> str:
+    return f"flightlake-{profile.name}-{workflow}"
+
+
+def bucket_policy(profile: Profile, roles: list[Value]) -> dict:
+    """TLS only; the stack's roles never write or delete the jobs' code, whatever their own
+    policies say: only the deploying principal does."""
+    bucket = _bucket_arn(profile)
     return {
         "Version": VERSION,
         "Statement": [
@@ -236,23 +428,12 @@ def bucket_policy(profile: Profile) -> dict:
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}},
             },
             {
-                "Sid": "LakeEncryptionOnly",
+                "Sid": "CodeWrittenOnlyByDeploy",
                 "Effect": "Deny",
                 "Principal": "*",
-                "Action": "s3:PutObject",
-                "Resource": [f"{bucket}/*"],
-                "Condition": {
-                    "StringNotEquals": {"s3:x-amz-server-side-encryption": encryption},
-                    "Null": {"s3:x-amz-server-side-encryption": "false"},
-                },
+                "Action": ["s3:PutObject", "s3:DeleteObject"],
+                "Resource": [_key_arn(profile, CODE_PREFIX)],
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": roles}},
             },
         ],
-    }
-
-
-def role_policies(profile: Profile) -> dict[str, dict]:
-    return {
-        "glue-etl": glue_etl(profile),
-        "glue-launcher": glue_launcher(profile),
-        "sagemaker": sagemaker(profile),
     }

@@ -1,6 +1,7 @@
-"""The AWS resources a profile should have, derived from the pipeline DAG and the contracts:
-Glue jobs, crawlers, workflows and triggers, and the Athena workgroup. (Code uploads and the
-catalog tables are planned in deploy/engine.py from the same sources.)"""
+"""The Glue and Athena resources of a profile's stack, derived from the pipeline DAG and the
+contracts: jobs, crawlers, workflows and triggers, the Athena workgroup. Each spec is the
+resource's CloudFormation properties; template.py places them in the stack with its roles,
+key and security configuration."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from typing import Any
 from flightlake.catalog.glue import database_name
 from flightlake.deploy import crawlers
 from flightlake.deploy.config import Profile
+from flightlake.deploy.policies import ATHENA_RESULTS_PREFIX, CODE_PREFIX, Value, workflow_name
 from flightlake.pipeline import dag
 
 OWNER_TAG = "flightlake:project"
 ENV_TAG = "flightlake:env"
 GLUE_VERSION = "5.1"
-CODE_PREFIX = "_code"
 # The zip of wheels is the only index pip sees: a job never installs from PyPI.
 INSTALLER_OPTION = "--no-index"
 
@@ -25,6 +26,31 @@ class Resource:
     kind: str  # glue_job | glue_crawler | glue_workflow | glue_trigger | athena_workgroup
     name: str
     spec: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class StackRefs:
+    """What the Glue resources name of the rest of the stack: role ARNs, the key's ARN and the
+    security configuration (CloudFormation intrinsics in the template, strings elsewhere)."""
+
+    etl_role: Value
+    launcher_role: Value
+    crawler_role: Value
+    sagemaker_role: Value
+    key: Value
+    security_configuration: Value
+
+    @classmethod
+    def named(cls, profile: Profile) -> StackRefs:
+        """The names the stack gives them (its roles' names are fixed by the profile)."""
+        return cls(
+            etl_role=profile.role_arn("glue-etl"),
+            launcher_role=profile.role_arn("glue-launcher"),
+            crawler_role=profile.role_arn("glue-crawler"),
+            sagemaker_role=profile.sagemaker_role_arn,
+            key=f"alias/{profile.stack_name}",
+            security_configuration=profile.stack_name,
+        )
 
 
 def tags(profile: Profile) -> dict[str, str]:
@@ -39,7 +65,9 @@ def job_name(profile: Profile, step: dag.Step) -> str:
     return f"flightlake-{profile.name}-{step.name.replace('_', '-')}"
 
 
-def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resource:
+def _job(
+    profile: Profile, step: dag.Step, wheelhouses: dict[str, str], refs: StackRefs
+) -> Resource:
     """A Glue job running `step`; `wheelhouses` maps a kind of job to its zip of wheels' key.
 
     Every job carries the whole run context of the profile (back end, role, databases,
@@ -48,7 +76,10 @@ def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resou
         "--lake": profile.lake_uri,
         "--profile": profile.name,
         "--backend": "sagemaker",
-        "--sagemaker_role": profile.sagemaker_role_arn,
+        "--sagemaker_role": refs.sagemaker_role,
+        # SageMaker encrypts training volumes and output, the model and the transform's output
+        # with the stack's key.
+        "--kms_key": refs.key,
         "--database_prefix": profile.database_prefix,
         "--workgroup": profile.athena_workgroup,
         "--additional-python-modules": code_uri(profile, wheelhouses[step.kind]),
@@ -72,11 +103,12 @@ def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resou
         "MaxRetries": 0,
         "Timeout": 120,
         "DefaultArguments": arguments,
+        "SecurityConfiguration": refs.security_configuration,
         "Tags": tags(profile),
     }
     if step.kind == "glue_etl":
         spec.update(
-            Role=profile.glue_role_arn,
+            Role=refs.etl_role,
             WorkerType=profile.worker_type,
             NumberOfWorkers=profile.workers,
             ExecutionClass="FLEX" if step.flex else "STANDARD",
@@ -86,7 +118,7 @@ def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resou
         # Python 3.9, and the package needs Glue 5.1's 3.11. So it is the smallest Glue 5.1
         # job (2 × G.1X), with the launcher role.
         spec.update(
-            Role=profile.launcher_role_arn,
+            Role=refs.launcher_role,
             WorkerType="G.1X",
             NumberOfWorkers=2,
             ExecutionClass="STANDARD",
@@ -94,15 +126,17 @@ def _job(profile: Profile, step: dag.Step, wheelhouses: dict[str, str]) -> Resou
     return Resource("glue_job", spec["Name"], spec)
 
 
-def _crawlers(profile: Profile) -> list[Resource]:
+def _crawlers(profile: Profile, refs: StackRefs) -> list[Resource]:
     database = database_name("raw", profile.database_prefix)
     out = []
     for spec in crawlers.definitions().values():
-        request = crawlers.crawler_request(
-            spec, profile.lake_uri, profile.glue_role_arn, database
-        )
+        request = crawlers.crawler_request(spec, profile.lake_uri, refs.crawler_role, database)
         request["Name"] = f"flightlake-{profile.name}-{request['Name']}"
         request.pop("Schedule", None)  # the workflow starts crawlers, not their own schedule
+        request["Classifiers"] = [
+            f"flightlake-{profile.name}-{c}" for c in request["Classifiers"]
+        ]
+        request["CrawlerSecurityConfiguration"] = refs.security_configuration
         request["Tags"] = tags(profile)
         out.append(Resource("glue_crawler", request["Name"], request))
     return out
@@ -126,9 +160,9 @@ def _condition(profile: Profile, step: dag.Step, crawler_names: list[str]) -> li
 def _workflow(
     profile: Profile, workflow: dag.Workflow, crawler_names: list[str], all_steps: tuple
 ) -> list[Resource]:
-    """A workflow, a SCHEDULED trigger for its first steps, and one CONDITIONAL trigger per
-    step with dependencies inside the workflow (all of them SUCCEEDED)."""
-    name = f"flightlake-{profile.name}-{workflow.name}"
+    """A workflow, its start trigger for its first steps (EVENT or SCHEDULED), and one
+    CONDITIONAL trigger per step with dependencies inside the workflow (all SUCCEEDED)."""
+    name = workflow_name(profile, workflow.name)
     steps = [s for s in dag.order(all_steps) if s.workflow == workflow.name]
     by_name = {s.name: s for s in steps}
     inside = set(by_name)
@@ -147,21 +181,30 @@ def _workflow(
         )
     ]
     first = [s for s in steps if not any(d in inside for d in (*s.depends_on, *s.after))]
-    out.append(
-        Resource(
-            "glue_trigger",
-            f"{name}-start",
-            {
-                "Name": f"{name}-start",
-                "WorkflowName": name,
-                "Type": "SCHEDULED",
-                "Schedule": getattr(profile, workflow.schedule_key),
-                "Actions": [a for s in first for a in _action(profile, s, crawler_names)],
-                "StartOnCreation": True,
-                "Tags": tags(profile),
+    actions = [a for s in first for a in _action(profile, s, crawler_names)]
+    start: dict[str, Any] = {
+        "Name": f"{name}-start",
+        "WorkflowName": name,
+        "Actions": actions,
+        "Tags": tags(profile),
+    }
+    if workflow.on_raw_drops:
+        # A workflow has one start trigger: drops and the schedule both reach it as events
+        # (template.py's EventBridge rules), batched so a day's drops make one run.
+        start.update(
+            Type="EVENT",
+            EventBatchingCondition={
+                "BatchSize": profile.raw_event_batch_size,
+                "BatchWindow": profile.raw_event_batch_window,
             },
         )
-    )
+    else:
+        start.update(
+            Type="SCHEDULED",
+            Schedule=getattr(profile, workflow.schedule_key),
+            StartOnCreation=True,
+        )
+    out.append(Resource("glue_trigger", start["Name"], start))
     for step in steps:
         # Glue's conditional triggers cannot wait for "finished, whatever the outcome" of one
         # job AND the success of others, so on Glue a step also needs its `after` steps to
@@ -193,16 +236,16 @@ def _workflow(
     return out
 
 
-def workgroup(profile: Profile) -> Resource:
-    encryption: dict[str, str] = {"EncryptionOption": "SSE_S3"}
-    if profile.kms_key_arn:
-        encryption = {"EncryptionOption": "SSE_KMS", "KmsKey": profile.kms_key_arn}
+def workgroup(profile: Profile, refs: StackRefs) -> Resource:
+    encryption: dict[str, Any] = {"EncryptionOption": "SSE_S3"}
+    if profile.lake_encryption == "SSE-KMS":
+        encryption = {"EncryptionOption": "SSE_KMS", "KmsKey": refs.key}
     spec = {
         "Name": profile.athena_workgroup,
         "Description": f"flightlake {profile.name}: analyst SQL over the lake",
-        "Configuration": {
+        "WorkGroupConfiguration": {
             "ResultConfiguration": {
-                "OutputLocation": f"s3://{profile.bucket}/{profile.prefix}/_athena/",
+                "OutputLocation": f"s3://{profile.bucket}/{profile.prefix}/{ATHENA_RESULTS_PREFIX}/",
                 "EncryptionConfiguration": encryption,
             },
             "EnforceWorkGroupConfiguration": True,
@@ -216,11 +259,16 @@ def workgroup(profile: Profile) -> Resource:
 
 
 def desired(
-    profile: Profile, wheelhouses: dict[str, str], steps: tuple[dag.Step, ...] = dag.STEPS
+    profile: Profile,
+    wheelhouses: dict[str, str],
+    refs: StackRefs | None = None,
+    steps: tuple[dag.Step, ...] = dag.STEPS,
 ) -> list[Resource]:
-    crawler_resources = _crawlers(profile)
+    """The Glue and Athena resources; `refs` default to the names the stack gives them."""
+    refs = refs or StackRefs.named(profile)
+    crawler_resources = _crawlers(profile, refs)
     names = [r.name for r in crawler_resources]
-    jobs = [_job(profile, s, wheelhouses) for s in dag.order(steps) if s.kind != "crawler"]
+    jobs = [_job(profile, s, wheelhouses, refs) for s in dag.order(steps) if s.kind != "crawler"]
     flows = [r for w in dag.WORKFLOWS.values() for r in _workflow(profile, w, names, steps)]
-    return [*crawler_resources, *jobs, *flows, workgroup(profile)]
+    return [*crawler_resources, *jobs, *flows, workgroup(profile, refs)]
 

@@ -66,6 +66,10 @@ def pins(extra: str, repo: Path) -> list[str]:
     ]
 
 
+def file_name(version: str, kind: str) -> str:
+    return f"flightlake-{version}-{EXTRAS[kind]}{SUFFIX}"
+
+
 def build(wheel: Path, kind: str, repo: Path, out: Path) -> Path:
     """flightlake-<version>-<extra>.gluewheels.zip in `out`: the wheel and its modules' wheels."""
     extra = EXTRAS[kind]
@@ -86,8 +90,7 @@ def build(wheel: Path, kind: str, repo: Path, out: Path) -> Path:
                 ],
                 check=True, capture_output=True, text=True,
             )
-        version = wheel.name.split("-")[1]
-        target = out / f"flightlake-{version}-{extra}{SUFFIX}"
+        target = out / file_name(wheel.name.split("-")[1], kind)
         entries = sorted([*folder.glob("*.whl"), wheel], key=lambda p: p.name)
         # Beside the wheels, as in AWS's recipe ("Appendix A: Creating a Zip of Wheels"): every
         # wheel pinned, so an install from it takes exactly these.

@@ -64,6 +64,9 @@ class Workflow:
     name: str
     description: str
     schedule_key: str  # the profile key holding its cron expression
+    # Started when drops land in raw/ (on AWS: EventBridge → the workflow's EVENT trigger),
+    # the schedule staying as a backstop; otherwise by the schedule alone.
+    on_raw_drops: bool = False
 
 
 WORKFLOWS: dict[str, Workflow] = {
@@ -74,6 +77,7 @@ WORKFLOWS: dict[str, Workflow] = {
             "New raw drops → processed → curated (quality gates inside each job) → scoring "
             "export → batch transform → predictions and views",
             "daily_schedule",
+            on_raw_drops=True,
         ),
         Workflow(
             "weekly",
@@ -209,3 +213,10 @@ def select(
     if start:
         return chosen[names.index(start) :]
     return chosen
+
+
+def completes_workflow(step: Step, steps: tuple[Step, ...] = STEPS) -> bool:
+    """No later step of its workflow waits for it: when it has run, the workflow's run has."""
+    return not any(
+        step.name in (*s.depends_on, *s.after) for s in steps if s.workflow == step.workflow
+    )

@@ -27,11 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flightlake import run_lock, runs
+from flightlake import run_lock, run_metrics, runs
 from flightlake.errors import one_line
 from flightlake.lake import Lake
+from flightlake.pipeline import dag
 from flightlake.pipeline.dag import Step
 from flightlake.run_context import RunContext, StepResult
+from flightlake.runtime import metrics
 from flightlake.runtime.storage import read_json, write_json
 
 
@@ -125,8 +127,19 @@ def run_step(step: Step, ctx: RunContext, workflow: str | None = None) -> StepOu
         record["seconds"] = round(time.perf_counter() - started, 3)
         if record.get("quality") and "quality_report" not in record:  # the step validated
             record["quality_report"] = lake.uri(lake.quality_report(ctx.run_id))
+        record["metrics"] = run_metrics.of_step(record, dag.completes_workflow(step))
+        _publish_metrics(ctx, workflow, record)
         runs.save(lake, record, name=name)
         lake.storage.delete_prefix(ctx.staging)
+
+
+def _publish_metrics(ctx: RunContext, workflow: str | None, record: dict) -> None:
+    """To CloudWatch on AWS. A refused or failed publication is recorded, never the step's
+    failure: its data is published already, and the missing metric raises the alarm."""
+    try:
+        metrics.publish(ctx.lake.root, ctx.profile, workflow, ctx.step, record["metrics"])
+    except Exception as exc:
+        record["metrics_error"] = one_line(exc)
 
 
 def _spark_settings() -> dict | None:

@@ -162,17 +162,15 @@ class S3Storage:
         return self.s3.get_object(Bucket=self.bucket, Key=self._key(rel))["Body"].read()
 
     def write_bytes(self, rel: str, data: bytes) -> None:
-        # A single PUT is atomic for readers; encryption is on by default.
-        self.s3.put_object(
-            Bucket=self.bucket, Key=self._key(rel), Body=data, ServerSideEncryption="AES256"
-        )
+        # A single PUT is atomic for readers. No encryption header: the bucket's default
+        # encryption applies (SSE-S3 or SSE-KMS with a bucket key, deploy/template.py).
+        self.s3.put_object(Bucket=self.bucket, Key=self._key(rel), Body=data)
 
     def publish(self, staged_rel: str, rel: str) -> None:
         self.s3.copy_object(
             Bucket=self.bucket,
             Key=self._key(rel),
             CopySource={"Bucket": self.bucket, "Key": self._key(staged_rel)},
-            ServerSideEncryption="AES256",
         )
         self.s3.delete_object(Bucket=self.bucket, Key=self._key(staged_rel))
 
@@ -188,7 +186,6 @@ class S3Storage:
                 Bucket=self.bucket,
                 Key=self._key(rel),
                 Body=data,
-                ServerSideEncryption="AES256",
                 **condition,
             )
         except self.s3.exceptions.ClientError as exc:

@@ -486,11 +486,13 @@ def _check_stack(chosen) -> None:
 
     from flightlake.deploy import engine, offline_check
 
-    with tempfile.TemporaryDirectory(prefix="flightlake-check-") as folder:
-        with console.status(f"checking stack {chosen.stack_name}"):
-            counts, findings = offline_check.check(
-                chosen, engine.stack_template_of(chosen), Path(folder)
-            )
+    with (
+        tempfile.TemporaryDirectory(prefix="flightlake-check-") as folder,
+        console.status(f"checking stack {chosen.stack_name}"),
+    ):
+        counts, findings = offline_check.check(
+            chosen, engine.stack_template_of(chosen), Path(folder)
+        )
     console.print(
         f"{chosen.stack_name}: " + ", ".join(f"{n} {what}" for what, n in counts.items()),
         highlight=False,

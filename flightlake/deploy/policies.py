@@ -24,10 +24,6 @@ ATHENA_RESULTS_PREFIX = "_athena"
 # Glue's own metrics' namespace (--enable-metrics): with the run metrics' (METRICS_NAMESPACE),
 # the only ones a Glue job's role may publish to.
 GLUE_METRICS_NAMESPACE = "Glue"
-# Actions IAM only accepts on "*" (no resource-level permissions):
-# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
-# and .../list_amazonelasticcontainerregistry.html
-UNSCOPABLE = frozenset({"ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"})
 
 # Lake prefixes by what reads or writes them (lake.py owns the layout).
 RAW = Lake.raw_dir("").rstrip("/")
@@ -428,12 +424,13 @@ def bucket_policy(profile: Profile, roles: list[Value]) -> dict:
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}},
             },
             {
+                # A role principal matches every session of the role:
+                # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
                 "Sid": "CodeWrittenOnlyByDeploy",
                 "Effect": "Deny",
-                "Principal": "*",
+                "Principal": {"AWS": roles},
                 "Action": ["s3:PutObject", "s3:DeleteObject"],
                 "Resource": [_key_arn(profile, CODE_PREFIX)],
-                "Condition": {"ArnEquals": {"aws:PrincipalArn": roles}},
             },
         ],
     }

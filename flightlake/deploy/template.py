@@ -120,7 +120,7 @@ def _key(profile: Profile) -> dict[str, Any]:
                     },
                 ],
             },
-            "Tags": _tag_list(profile),
+            # No Tags of its own: the stack's tags (engine.py) reach every resource.
         },
     }
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-from flightlake.deploy import config, resources
+from flightlake.deploy import config
 from flightlake.pipeline import dag
+from tests.aws_stack import create_workgroup
 from tests.parity import glue
 from tests.parity.conftest import assert_same_lake
 
@@ -98,10 +99,7 @@ def aws_env(moto_endpoint) -> dict[str, str]:
     s3.create_bucket(
         Bucket=profile.bucket, CreateBucketConfiguration={"LocationConstraint": profile.region}
     )
-    spec = resources.workgroup(profile).spec
-    session.client("athena", endpoint_url=moto_endpoint).create_work_group(
-        Name=spec["Name"], Configuration=spec["Configuration"]
-    )
+    create_workgroup(session.client("athena", endpoint_url=moto_endpoint), profile)
     return env
 
 

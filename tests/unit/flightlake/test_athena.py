@@ -87,13 +87,13 @@ def test_cli_athena_runs_in_the_profiles_workgroup_and_databases(aws, monkeypatc
     from typer.testing import CliRunner
 
     from flightlake.cli import app
-    from flightlake.deploy import config, resources
+    from flightlake.deploy import config
+    from tests.aws_stack import create_workgroup
 
     monkeypatch.setenv("FLIGHTLAKE_AWS_PROFILE", "")  # the ambient credentials (moto's)
     profile = config.load("dev")
     region = boto3.client("athena", region_name=profile.region)
-    spec = resources.workgroup(profile).spec
-    region.create_work_group(Name=spec["Name"], Configuration=spec["Configuration"])
+    create_workgroup(region, profile)
     boto3.client("s3", region_name=profile.region).create_bucket(
         Bucket=profile.bucket, CreateBucketConfiguration={"LocationConstraint": profile.region}
     )

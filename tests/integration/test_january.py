@@ -112,3 +112,21 @@ def test_every_table_passes_its_quality_gate(january):
     for table, quality in run.quality.items():
         assert quality["passed"] and quality["expectations"] > 10, table
         assert quality["critical_failed"] == [], table
+
+
+def test_run_records_carry_the_metrics_the_alarms_read(january, source_january):
+    """Each step's record holds its counts as metrics (on AWS also sent to CloudWatch); only
+    the step that completes the daily workflow counts a successful run."""
+    root, run = january
+    records = {
+        o.step.name: json.loads((root / o.record).read_text()) for o in run.outcomes if o.record
+    }
+    flights = records["process_flights"]["metrics"]
+    assert flights["RowsRead"] == len(source_january) == 27004
+    t = run.result("process_flights")
+    assert flights["RowsPublished"] == t.published and flights["RowsQuarantined"] == t.quarantined
+    assert flights["GateFailures"] == 0 and flights["Seconds"] > 0
+    curated = records["curate"]["metrics"]
+    assert curated["RowsPublished"] == sum(run.result("curate").rows.values()) > 0
+    completed = {name for name, r in records.items() if r["metrics"]["RunsSucceeded"]}
+    assert completed == {"refresh_views"}

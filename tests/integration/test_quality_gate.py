@@ -126,6 +126,8 @@ def assert_stopped(
     assert "FAILED" in shown.output
     assert record["status"] == "failed"
     assert not record["quality"][table]["passed"]
+    # What the stack's gate alarm reads (on AWS, from CloudWatch).
+    assert record["metrics"]["GateFailures"] >= 1 and record["metrics"]["RunsSucceeded"] == 0
     for expectation in names:
         # the run's message, the run record and `flightlake quality` all name it
         assert f"{table}: {expectation}" in said

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import collections
 import collections.abc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import botocore.client
 
@@ -147,6 +149,36 @@ def _names(principal, arn: str | None) -> bool:
         return True
     listed = principal.get("AWS", []) if isinstance(principal, dict) else []
     return arn in ([listed] if isinstance(listed, str) else listed)
+
+
+RECORD_ENV = "FLIGHTLAKE_RECORD_AWS_CALLS"  # tests/parity/recorder/sitecustomize.py
+
+
+def load_calls(path) -> list[Call]:
+    """The calls a job recorded (tests/parity/recorder)."""
+    lines = Path(path).read_text().splitlines() if Path(path).exists() else []
+    return [Call(c["service"], c["operation"], c["params"]) for c in map(json.loads, lines)]
+
+
+def check_role(profile, calls: list[Call], role: str, template: dict) -> set[str]:
+    """Every request of `calls` allowed to the stack's role `role` (glue-etl, …) and not
+    denied by the bucket's policy; returns the actions seen. Fails listing what is refused."""
+    from flightlake.deploy import resolve
+
+    policy = resolve.role_policies(template, profile.account, profile.region)[
+        profile.role_name(role)
+    ]
+    bucket = resolve.resource_policies(template, profile.account, profile.region)[
+        "LakeBucketPolicy"
+    ]
+    refused, seen = [], set()
+    for call in calls:
+        for request in requests(call, profile.region, profile.account, profile.athena_workgroup):
+            seen.add(request.action)
+            if not allows(policy, request) or denies(bucket, request, profile.role_arn(role)):
+                refused.append(f"{call.service}:{call.operation} → {request}")
+    assert refused == [], f"{role} refuses:\n" + "\n".join(refused)
+    return seen
 
 
 def create_workgroup(client, profile) -> None:

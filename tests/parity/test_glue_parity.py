@@ -13,9 +13,11 @@ import pytest
 
 from flightlake.deploy import config
 from flightlake.pipeline import dag
-from tests.aws_stack import create_workgroup
+from tests.aws_stack import RECORD_ENV, check_role, create_workgroup, load_calls
 from tests.parity import glue
 from tests.parity.conftest import assert_same_lake
+
+RECORDER = Path(__file__).parent / "recorder"
 
 pytestmark = pytest.mark.parity
 
@@ -103,14 +105,24 @@ def aws_env(moto_endpoint) -> dict[str, str]:
     return env
 
 
-def test_launcher_job_creates_the_views_on_athena_without_duckdb(launcher_python, script, aws_env):
-    """refresh_views as deployed: an s3:// lake, the sagemaker back end, the dev workgroup."""
+def _recording(aws_env: dict[str, str], folder: Path) -> tuple[dict[str, str], Path]:
+    """The job's environment with its AWS calls recorded (tests/parity/recorder)."""
+    calls = folder / "calls.jsonl"
+    return {**aws_env, "PYTHONPATH": str(RECORDER), RECORD_ENV: str(calls)}, calls
+
+
+def test_launcher_job_creates_the_views_on_athena_without_duckdb(
+    launcher_python, script, aws_env, tmp_path
+):
+    """refresh_views as deployed: an s3:// lake, the sagemaker back end, the dev workgroup;
+    every AWS call it made is one the stack's launcher role allows."""
     from moto.athena.models import athena_backends
     from moto.core import DEFAULT_ACCOUNT_ID
 
     from flightlake.resources import view_files
 
-    flow = glue.Workflow(launcher_python, script, "local[1]", env=aws_env)
+    env, calls = _recording(aws_env, tmp_path)
+    flow = glue.Workflow(launcher_python, script, "local[1]", env=env)
     flow.run_id = AWS_WORKFLOW_RUN
     done = flow.submit("refresh_views", {}, {})
     assert done.returncode == 0, done.stderr[-3000:]
@@ -120,12 +132,18 @@ def test_launcher_job_creates_the_views_on_athena_without_duckdb(launcher_python
     created = {e.query.split(" AS ")[0].rsplit(".", 1)[1] for e in sent}
     assert created == {v.name for v in view_files()}
     assert all("flightlake_dev_curated." in e.query for e in sent)
+    profile = config.load(glue.PROFILE, env={})
+    seen = check_role(profile, load_calls(calls), "glue-launcher", _stack(profile))
+    assert {"athena:StartQueryExecution", "s3:PutObject", "cloudwatch:PutMetricData"} <= seen
 
 
-def test_scoring_export_on_glue_asks_the_sagemaker_registry(etl_python, script, aws_env):
+def test_scoring_export_on_glue_asks_the_sagemaker_registry(
+    etl_python, script, aws_env, tmp_path
+):
     """export_scoring as deployed reads SageMaker's model registry (none approved here), not a
-    local registry's copy in the lake."""
-    flow = glue.Workflow(etl_python, script, "local[1]", env=aws_env)
+    local registry's copy in the lake; every AWS call it made, the ETL role allows."""
+    env, calls = _recording(aws_env, tmp_path)
+    flow = glue.Workflow(etl_python, script, "local[1]", env=env)
     flow.run_id = AWS_WORKFLOW_RUN
     done = flow.submit("export_scoring", {}, {})
     assert done.returncode == 0, done.stderr[-3000:]
@@ -138,3 +156,11 @@ def test_scoring_export_on_glue_asks_the_sagemaker_registry(etl_python, script, 
     record = json.loads(s3.get_object(Bucket=profile.bucket, Key=key)["Body"].read())
     assert record["backend"] == "sagemaker" and record["status"] == "skipped"
     assert record["result"]["skipped"].startswith("no approved model")
+    seen = check_role(profile, load_calls(calls), "glue-etl", _stack(profile))
+    assert {"sagemaker:ListModelPackages", "s3:PutObject"} <= seen
+
+
+def _stack(profile) -> dict:
+    from flightlake.deploy import engine
+
+    return engine.stack_template_of(profile)

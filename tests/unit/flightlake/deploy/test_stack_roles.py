@@ -11,16 +11,26 @@ from flightlake.deploy import config, resolve, template
 from flightlake.lake import Lake
 from flightlake.pipeline import dag, runner
 from flightlake.run_context import RunContext
-from tests.aws_stack import Request, allows, create_workgroup, denies, recorded_calls, requests
+from tests.aws_stack import (
+    Request,
+    allows,
+    check_role,
+    create_workgroup,
+    denies,
+    recorded_calls,
+)
 
 IMAGE_ACCOUNT = "141502667606"
+
+
+def _document(profile) -> dict:
+    return template.template(profile, {"glue_etl": "e.zip", "launcher": "l.zip"}, IMAGE_ACCOUNT)
 
 
 @pytest.fixture
 def stack():
     profile = config.load("dev", env={})
-    document = template.template(profile, {"glue_etl": "e.zip", "launcher": "l.zip"},
-                                 IMAGE_ACCOUNT)
+    document = _document(profile)
     roles = resolve.role_policies(document, profile.account, profile.region)
     bucket = resolve.resource_policies(document, profile.account, profile.region)
     return profile, roles, bucket["LakeBucketPolicy"]
@@ -47,37 +57,24 @@ def _run(profile, step: str, **options) -> list:
     return calls
 
 
-def _check(profile, calls, role_policy, bucket_policy, role_arn) -> set[str]:
-    """Every recorded call's requests allowed; the actions seen."""
-    refused = []
-    seen = set()
-    for call in calls:
-        for request in requests(call, profile.region, profile.account, profile.athena_workgroup):
-            seen.add(request.action)
-            if not allows(role_policy, request) or denies(bucket_policy, request, role_arn):
-                refused.append(f"{call.service}:{call.operation} → {request}")
-    assert refused == [], "\n".join(refused)
-    return seen
-
-
-def test_launcher_role_suffices_for_refresh_views(account, stack):
-    profile, roles, bucket = stack
+def test_launcher_role_suffices_for_refresh_views(account):
+    profile = account
+    document = _document(profile)
     boto3.setup_default_session(region_name=profile.region)
     calls = _run(profile, "refresh_views")
-    name = profile.role_name("glue-launcher")
-    seen = _check(profile, calls, roles[name], bucket, profile.role_arn("glue-launcher"))
+    seen = check_role(profile, calls, "glue-launcher", document)
     # What the step did on AWS (so the check above cannot pass on nothing).
     assert {"athena:StartQueryExecution", "athena:GetQueryExecution", "s3:PutObject",
             "s3:ListBucket", "cloudwatch:PutMetricData"} <= seen
 
 
-def test_etl_role_suffices_for_the_scoring_export_on_the_registry(account, stack):
-    profile, roles, bucket = stack
+def test_etl_role_suffices_for_the_scoring_export_on_the_registry(account):
+    profile = account
+    document = _document(profile)
     boto3.setup_default_session(region_name=profile.region)
     calls = _run(profile, "export_scoring", backend="sagemaker",
                  sagemaker_role=profile.sagemaker_role_arn)
-    name = profile.role_name("glue-etl")
-    seen = _check(profile, calls, roles[name], bucket, profile.role_arn("glue-etl"))
+    seen = check_role(profile, calls, "glue-etl", document)
     assert {"sagemaker:ListModelPackages", "s3:PutObject", "cloudwatch:PutMetricData"} <= seen
 
 

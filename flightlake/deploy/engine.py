@@ -182,32 +182,50 @@ class Deployer:
         self.s3.put_object(Bucket=self.profile.deploy_bucket, Key=key, Body=body)
         return f"https://{self.profile.deploy_bucket}.s3.{self.profile.region}.amazonaws.com/{key}"
 
-    def _change_set(self, body: bytes, exists: bool) -> tuple[str, list[Change]]:
-        """Create the change set and describe it: (its name, the changes; none: no change)."""
-        self._deploy_bucket()
-        name = f"flightlake-{hashlib.sha256(body).hexdigest()[:16]}"
-        self.cfn.create_change_set(
-            StackName=self.profile.stack_name,
-            ChangeSetName=name,
-            TemplateURL=self._template_url(body),
-            ChangeSetType="UPDATE" if exists else "CREATE",
-            Capabilities=CAPABILITIES,
-            Tags=[{"Key": k, "Value": v} for k, v in tags(self.profile).items()],
-            Description=f"flightlake deploy {self.profile.name}",
-        )
-        waiter = self.cfn.get_waiter("change_set_create_complete")
+    def _described(self, name: str) -> dict | None:
         try:
-            waiter.wait(StackName=self.profile.stack_name, ChangeSetName=name)
-        except Exception:
-            described = self.cfn.describe_change_set(
+            return self.cfn.describe_change_set(
                 StackName=self.profile.stack_name, ChangeSetName=name
             )
-            if NO_CHANGES in described.get("StatusReason", ""):
-                self.cfn.delete_change_set(StackName=self.profile.stack_name, ChangeSetName=name)
-                return name, []
-            raise RuntimeError(
-                f"change set {name}: {described.get('StatusReason', described['Status'])}"
-            ) from None
+        except self.cfn.exceptions.ClientError as exc:
+            if "ChangeSetNotFound" in str(exc) or "does not exist" in str(exc):
+                return None
+            raise
+
+    def _change_set(self, body: bytes, exists: bool) -> tuple[str, list[Change]]:
+        """The change set of this template, created unless the plan left it waiting (it is
+        named for the template's hash): (its name, the changes; none: no change)."""
+        self._deploy_bucket()
+        stack, name = self.profile.stack_name, f"flightlake-{hashlib.sha256(body).hexdigest()[:16]}"
+        planned = self._described(name)
+        if planned and planned.get("ExecutionStatus") != "AVAILABLE":
+            self.cfn.delete_change_set(StackName=stack, ChangeSetName=name)  # failed or spent
+            planned = None
+        if planned is None:
+            self.cfn.create_change_set(
+                StackName=stack,
+                ChangeSetName=name,
+                TemplateURL=self._template_url(body),
+                ChangeSetType="UPDATE" if exists else "CREATE",
+                Capabilities=CAPABILITIES,
+                Tags=[{"Key": k, "Value": v} for k, v in tags(self.profile).items()],
+                Description=f"flightlake deploy {self.profile.name}",
+            )
+            try:
+                self.cfn.get_waiter("change_set_create_complete").wait(
+                    StackName=stack, ChangeSetName=name
+                )
+            except Exception:
+                failed = self._described(name) or {}
+                reason = failed.get("StatusReason", failed.get("Status", "not created"))
+                if NO_CHANGES not in reason:
+                    raise RuntimeError(f"change set {name}: {reason}") from None
+        changes = self._changes(name)
+        if not changes:  # nothing to execute: leave no change set behind
+            self.cfn.delete_change_set(StackName=stack, ChangeSetName=name)
+        return name, changes
+
+    def _changes(self, name: str) -> list[Change]:
         changes = []
         token = None
         while True:
@@ -224,7 +242,7 @@ class Deployer:
                 changes.append(Change(verb, rc["ResourceType"], rc["LogicalResourceId"]))
             token = page.get("NextToken")
             if not token:
-                return name, changes
+                return changes
 
     # --- code and views -----------------------------------------------------------------
     def _code(self, files: dict[str, bytes], apply: bool) -> list[Change]:

@@ -108,8 +108,17 @@ def test_a_changed_template_is_an_update_change_set(deployed, monkeypatch):
     plan = [c for c in changed.plan() if c.verb != "unchanged"]
     assert plan and all(c.kind.startswith("AWS::") for c in plan)
     cfn = boto3.client("cloudformation", region_name=REGION)
-    sets = cfn.list_change_sets(StackName=profile.stack_name)["Summaries"]
-    assert sets and sets[-1]["ExecutionStatus"] == "AVAILABLE"  # the plan leaves it unexecuted
+    (waiting,) = [
+        c for c in cfn.list_change_sets(StackName=profile.stack_name)["Summaries"]
+        if c["ExecutionStatus"] == "AVAILABLE"
+    ]  # the plan leaves it unexecuted
+    calls: list[str] = []
+    _changing_calls(changed.cfn.meta.events, calls)
+    applied = changed.apply()
+    # Apply executes the change set the plan showed, not a new one.
+    assert "CreateChangeSet" not in calls and "ExecuteChangeSet" in calls
+    assert [c for c in applied if c.kind.startswith("AWS::")] == plan
+    assert waiting["ChangeSetName"].startswith("flightlake-")
 
 
 def test_delete_removes_the_stack(deployed):

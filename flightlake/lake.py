@@ -131,20 +131,24 @@ class Lake:
         return f"quarantine/{table}/delivered={raw.delivered.isoformat()}/{name}.parquet"
 
     @staticmethod
-    def ledger_file(table: str) -> str:
-        return f"_state/ledger/{table}.json"
+    def state_root() -> str:
+        return "_state"
 
-    @staticmethod
-    def curated_state_file() -> str:
-        return "_state/curated.json"
+    @classmethod
+    def ledger_file(cls, table: str) -> str:
+        return f"{cls.state_root()}/ledger/{table}.json"
 
-    @staticmethod
-    def crawl_state_file() -> str:
-        return "_state/crawl.json"
+    @classmethod
+    def curated_state_file(cls) -> str:
+        return f"{cls.state_root()}/curated.json"
 
-    @staticmethod
-    def workflow_state_file(workflow: str) -> str:
-        return f"_state/workflows/{workflow}.json"
+    @classmethod
+    def crawl_state_file(cls) -> str:
+        return f"{cls.state_root()}/crawl.json"
+
+    @classmethod
+    def workflow_state_file(cls, workflow: str) -> str:
+        return f"{cls.state_root()}/workflows/{workflow}.json"
 
     @staticmethod
     def runs_dir() -> str:
@@ -222,8 +226,12 @@ class Lake:
         return f"_ml/registry/{group}"
 
     @staticmethod
-    def transform_dir(scoring_run: str, day: date) -> str:
-        return f"_ml/transform/{scoring_run}/flight_date={day.isoformat()}"
+    def transform_root() -> str:
+        return "_ml/transform"
+
+    @classmethod
+    def transform_dir(cls, scoring_run: str, day: date) -> str:
+        return f"{cls.transform_root()}/{scoring_run}/flight_date={day.isoformat()}"
 
     @staticmethod
     def drift_file(scoring_run: str) -> str:

@@ -37,7 +37,7 @@ from flightlake.errors import JobError
 from flightlake.lake import Lake
 from flightlake.runtime.storage import LocalStorage, S3Storage
 
-LOCK_FILE = "_state/run.lock"
+LOCK_FILE = f"{Lake.state_root()}/run.lock"
 # A holder renews its lease every LEASE / 5; a lease not renewed for LEASE was abandoned.
 LEASE = timedelta(minutes=10)
 

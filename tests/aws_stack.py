@@ -108,8 +108,8 @@ def requests(call: Call, region: str, account: str, workgroup: str) -> list[Requ
             Request(f"glue:{op}", f"{glue}:table/{database}/{table}"),
         ]
     if call.service == "sagemaker" and op == "ListModelPackages":
-        group = p["ModelPackageGroupName"]
-        arn = f"arn:aws:sagemaker:{region}:{account}:model-package-group/{group}"
+        # Its only resource type is model-package; a listing names no one package.
+        arn = f"arn:aws:sagemaker:{region}:{account}:model-package/*"
         return [Request("sagemaker:ListModelPackages", arn)]
     if call.service in ("cloudwatch", "monitoring") and op == "PutMetricData":
         return [Request("cloudwatch:PutMetricData", "*",

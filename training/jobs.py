@@ -25,7 +25,13 @@ from flightlake.errors import JobError
 from flightlake.lake import PART_FILE, Lake
 from flightlake.run_context import RunContext, StepResult
 from flightlake.runtime.storage import write_json
-from training.launchers.base import Launcher, TrainingRequest, TransformRequest
+from training.launchers.base import (
+    SCORING_PREFIX,
+    TRAINING_JOB_PREFIX,
+    Launcher,
+    TrainingRequest,
+    TransformRequest,
+)
 from training.registry.base import GROUP, ModelVersion, Registry
 
 BACKENDS = ("local", "sagemaker")
@@ -98,7 +104,7 @@ def train(ctx: RunContext) -> TrainResult:
     if export_id is None:
         raise JobError(f"{lake.uri(lake.exports_dir())}: no feature export; export one first")
     manifest = load_manifest(lake, export_id)
-    job_name = f"delay-risk-{ctx.run_id.replace('T', '-').replace('Z', '').lower()}"
+    job_name = f"{TRAINING_JOB_PREFIX}{ctx.run_id.replace('T', '-').replace('Z', '').lower()}"
     request = TrainingRequest(
         job_name=job_name,
         channels={s: lake.uri(lake.export_split_dir(export_id, s)) for s in SPLITS},
@@ -265,7 +271,7 @@ def score(ctx: RunContext) -> ScoreResult:
     add_scoring(ctx, export_id, days)
     # New for every attempt: SageMaker transform job names must be unique, and a resumed or
     # retried score step must not reuse the names of the attempt before.
-    scoring_run = f"score-{runs.new_run_id()}"
+    scoring_run = f"{SCORING_PREFIX}{runs.new_run_id()}"
     scored_at = datetime.now(UTC)
     result = ScoreResult(scoring_run=scoring_run, model_version=version.label,
                          model_metrics=version.metrics, export_id=export_id)

@@ -54,16 +54,16 @@ class Profile:
         """The deploying principal's bucket for the stack's template (engine.py)."""
         return f"{self.bucket}-deploy"
 
+    def resource_name(self, name: str) -> str:
+        """Every named resource of the stack: flightlake-<profile>-<name>."""
+        return f"{self.stack_name}-{name}"
+
     def role_name(self, role: str) -> str:
-        """The stack's IAM role `role` (glue-etl, glue-launcher, …) is named for the profile."""
-        return f"flightlake-{self.name}-{role}"
+        """The stack's IAM role `role` (glue-etl, glue-launcher, …)."""
+        return self.resource_name(role)
 
     def role_arn(self, role: str) -> str:
         return f"arn:aws:iam::{self.account}:role/{self.role_name(role)}"
-
-    @property
-    def sagemaker_role_arn(self) -> str:
-        return self.role_arn("sagemaker")
 
     @property
     def lake_uri(self) -> str:

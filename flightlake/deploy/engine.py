@@ -24,8 +24,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from flightlake.deploy import policies, resolve, wheelhouse
 from flightlake.deploy import template as stack_template
-from flightlake.deploy import wheelhouse
 from flightlake.deploy.config import Profile
 from flightlake.deploy.resources import code_uri, tags
 from flightlake.pipeline import dag
@@ -81,7 +81,8 @@ def build_wheelhouses(out: Path) -> dict[str, Path]:
 VERBS = {"Add": "create", "Modify": "update", "Remove": "delete", "Import": "create",
          "Dynamic": "update"}
 NO_CHANGES = "didn't contain changes"
-CAPABILITIES = ["CAPABILITY_NAMED_IAM"]  # the stack names its roles (profile.role_name)
+CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
+SHA256 = "sha256"  # the code objects' metadata key  # the stack names its roles (profile.role_name)
 
 
 def image_account(region: str) -> str:
@@ -92,11 +93,12 @@ def image_account(region: str) -> str:
     return xgboost_image_uri(region).split(".", 1)[0]
 
 
-def stack_template_of(profile: Profile) -> dict:
-    """The profile's template, with the zips of wheels named for the installed version (what
-    build_wheelhouses names them): no build and no AWS call."""
-    version = metadata.version("flightlake")
-    keys = {kind: wheelhouse.file_name(version, kind) for kind in wheelhouse.EXTRAS}
+def stack_template_of(profile: Profile, keys: dict[str, str] | None = None) -> dict:
+    """The profile's template. `keys`: kind of job → its zip of wheels' name; by default named
+    for the installed version (the offline checks: no build, no AWS call)."""
+    if keys is None:
+        version = metadata.version("flightlake")
+        keys = {kind: wheelhouse.file_name(version, kind) for kind in wheelhouse.EXTRAS}
     return stack_template.template(profile, keys, image_account(profile.region))
 
 
@@ -118,7 +120,9 @@ class Deployer:
         return self._wheelhouses
 
     def template(self) -> dict:
-        return stack_template_of(self.profile)
+        """The template naming the zips of wheels this deployer built and uploads."""
+        keys = {kind: path.name for kind, path in self.wheelhouses.items()}
+        return stack_template_of(self.profile, keys)
 
     # --- the stack ----------------------------------------------------------------------
     def _stack_status(self) -> str | None:
@@ -129,6 +133,16 @@ class Deployer:
                 return None
             raise
         return stack["StackStatus"]
+
+    def _created(self) -> bool:
+        """The stack exists with resources. A failed first create (ROLLBACK_COMPLETE) can only be
+        deleted; a create change set never executed leaves REVIEW_IN_PROGRESS, which takes a
+        CREATE change set again."""
+        status = self._stack_status()
+        if status == "ROLLBACK_COMPLETE":
+            self.delete()
+            return False
+        return status not in (None, "REVIEW_IN_PROGRESS")
 
     def _deploy_bucket(self) -> None:
         """The bucket the template travels through: the deploying principal's own."""
@@ -162,20 +176,8 @@ class Deployer:
             },
         )
         self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        tls_only = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "TlsOnly",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ],
-        }
-        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only))
+        policy = {"Version": policies.VERSION, "Statement": [policies.tls_only(bucket)]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
 
     def _template_url(self, body: bytes) -> str:
         key = f"{self.profile.stack_name}/{hashlib.sha256(body).hexdigest()}.template.json"
@@ -246,27 +248,30 @@ class Deployer:
 
     # --- code and views -----------------------------------------------------------------
     def _code(self, files: dict[str, bytes], apply: bool) -> list[Change]:
+        """Upload what changed. An object's SHA-256 travels in its metadata: an ETag is the MD5
+        only of SSE-S3 objects, not of SSE-KMS ones (prod)."""
         out = []
         prefix = code_uri(self.profile, "").removeprefix(f"s3://{self.profile.bucket}/")
         try:
             pages = self.s3.get_paginator("list_objects_v2").paginate(
                 Bucket=self.profile.bucket, Prefix=prefix
             )
-            etags = {o["Key"]: o["ETag"].strip('"') for p in pages for o in p.get("Contents", [])}
+            present = {o["Key"] for p in pages for o in p.get("Contents", [])}
         except self.s3.exceptions.NoSuchBucket:
-            etags = {}
+            present = set()
         for key, data in files.items():
             uri = code_uri(self.profile, key)
             bucket, _, object_key = uri.removeprefix("s3://").partition("/")
-            etag = etags.get(object_key)
-            verb = (
-                "unchanged"
-                if etag == hashlib.md5(data).hexdigest()
-                else "update" if etag else "create"
-            )
+            digest = hashlib.sha256(data).hexdigest()
+            verb = "create"
+            if object_key in present:
+                head = self.s3.head_object(Bucket=bucket, Key=object_key)
+                verb = "unchanged" if head.get("Metadata", {}).get(SHA256) == digest else "update"
             if apply and verb != "unchanged":
                 # No encryption header: the lake bucket's default applies.
-                self.s3.put_object(Bucket=bucket, Key=object_key, Body=data)
+                self.s3.put_object(
+                    Bucket=bucket, Key=object_key, Body=data, Metadata={SHA256: digest}
+                )
             out.append(Change(verb, "s3_object", uri))
         return out
 
@@ -313,7 +318,7 @@ class Deployer:
         """What apply would change: the change set (left for apply to execute), code, views.
         Before the first apply there is no stack: every resource of the template is new."""
         body = _body(self.template())
-        if self._stack_status() is None:
+        if self._stack_status() in (None, "REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE"):
             stack = [
                 Change("create", r["Type"], logical)
                 for logical, r in json.loads(body)["Resources"].items()
@@ -323,22 +328,24 @@ class Deployer:
         return [*stack, *self._code(code_files(self.wheelhouses), False), *self._views(False)]
 
     def apply(self) -> list[Change]:
-        """Execute the change set and wait; then upload the code and write the views."""
+        """Execute the change set and wait, the code uploaded first when the bucket exists
+        (so no trigger or rule starts a job whose code is not there); then the views."""
         body = _body(self.template())
-        status = self._stack_status()
-        if status == "ROLLBACK_COMPLETE":  # a failed first create: it can only be deleted
-            self.delete()
-            status = None
-        name, stack = self._change_set(body, exists=status is not None)
+        created = self._created()
+        code: list[Change] = []
+        if created:
+            code = self._code(code_files(self.wheelhouses), True)
+        name, stack = self._change_set(body, exists=created)
         if stack:
             self.cfn.execute_change_set(StackName=self.profile.stack_name, ChangeSetName=name)
-            waiter = "stack_create_complete" if status is None else "stack_update_complete"
+            waiter = "stack_update_complete" if created else "stack_create_complete"
             self.cfn.get_waiter(waiter).wait(StackName=self.profile.stack_name)
-        code = self._code(code_files(self.wheelhouses), True)
+        if not created:
+            code = self._code(code_files(self.wheelhouses), True)
         return [*stack, *code, *self._views(True)]
 
     def delete(self) -> list[Change]:
-        """Remove the stack (its bucket and key stay: DeletionPolicy Retain)."""
+        """Remove the stack (its bucket and key stay: RetainExceptOnCreate)."""
         if self._stack_status() is None:
             return []
         resources = self.cfn.get_paginator("list_stack_resources").paginate(
@@ -359,10 +366,5 @@ def _body(document: dict) -> bytes:
 
 
 def role_policies(profile: Profile) -> dict[str, dict]:
-    """Role name → its policy document, as the template gives it."""
-    resources = stack_template_of(profile)["Resources"]
-    return {
-        r["Properties"]["RoleName"]: r["Properties"]["Policies"][0]["PolicyDocument"]
-        for r in resources.values()
-        if r["Type"] == "AWS::IAM::Role"
-    }
+    """Role name → its policy document, as IAM will hold it (intrinsics resolved)."""
+    return resolve.role_policies(stack_template_of(profile), profile.account, profile.region)

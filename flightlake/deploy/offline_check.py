@@ -52,6 +52,10 @@ def _uv_tool(
 
 def cfn_lint(template_file: Path) -> list[Finding]:
     out = _uv_tool(CFN_LINT, "cfn-lint", "--format", "parseable", str(template_file))
+    # Exit status: a bit per kind of finding (2 error, 4 warning, 8 informational); 1, or
+    # anything past 15, is cfn-lint (or uv) failing, never a pass.
+    if out.returncode & 1 or out.returncode > 15:
+        raise RuntimeError(f"cfn-lint failed ({out.returncode}): {out.stderr.strip()[-300:]}")
     return [Finding("cfn-lint", template_file.name, line) for line in out.stdout.splitlines()]
 
 

@@ -1,10 +1,12 @@
 """IAM policy documents of the stack's roles, and the lake bucket's policy.
 
 Each role gets the S3 prefixes, Glue databases, log groups and SageMaker resources its steps
-use, and nothing more: no `*` action anywhere; a `*` resource only for the actions IAM cannot
-scope (UNSCOPABLE), with a condition where one exists. What each role may do, and why:
-docs/pipeline.md ("The deployed stack"). The template (template.py) refers to the stack's own
-key and roles with CloudFormation intrinsics; these functions take them as values.
+use, and nothing more: no `*` action anywhere; a `*` resource only for the two actions IAM
+cannot scope (ecr:GetAuthorizationToken, cloudwatch:PutMetricData), the second with a
+condition. What each role may do, and why: docs/pipeline.md ("IAM"). The template
+(template.py) refers to the stack's own key and roles with CloudFormation intrinsics; these
+functions take them as values. Resource types per action follow the Service Authorization
+Reference: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import Any
 from flightlake.catalog.glue import database_name
 from flightlake.contracts import PREDICTIONS
 from flightlake.deploy.config import Profile
+from flightlake.deploy.views import view_names
 from flightlake.lake import Lake
+from flightlake.pipeline import dag
 from flightlake.runtime.metrics import NAMESPACE as METRICS_NAMESPACE
+from training.launchers.base import SCORING_PREFIX, TRAINING_JOB_PREFIX
 from training.registry.base import GROUP as MODEL_GROUP
 
 VERSION = "2012-10-17"
@@ -29,12 +34,23 @@ GLUE_METRICS_NAMESPACE = "Glue"
 RAW = Lake.raw_dir("").rstrip("/")
 TABLES = ("processed", "curated")
 QUARANTINE = Lake.quarantine_dir("").rstrip("/")
-RUN_RECORDS = (Lake.runs_dir(), "_state", Lake.staging_root(), Lake.quality_root())
+RUN_RECORDS = (Lake.runs_dir(), Lake.state_root(), Lake.staging_root(), Lake.quality_root())
 EXPORTS = Lake.exports_dir()
 ML = Lake.ml_dir()
 PREDICTIONS_PREFIX = Lake.table_dir(PREDICTIONS.layer, PREDICTIONS.name)
 
 Value = Any  # a string, or a CloudFormation intrinsic ({"Fn::GetAtt": …}, {"Ref": …})
+
+# The stack's roles: logical id → (role name suffix, the service that assumes it; none: the
+# account's people, as their own policies allow).
+ROLES: dict[str, tuple[str, str]] = {
+    "GlueEtlRole": ("glue-etl", "glue.amazonaws.com"),
+    "GlueLauncherRole": ("glue-launcher", "glue.amazonaws.com"),
+    "GlueCrawlerRole": ("glue-crawler", "glue.amazonaws.com"),
+    "SageMakerRole": ("sagemaker", "sagemaker.amazonaws.com"),
+    "RawEventsRole": ("raw-events", "events.amazonaws.com"),
+    "AnalystRole": ("analyst", ""),
+}
 
 
 def _bucket_arn(profile: Profile) -> str:
@@ -96,26 +112,32 @@ def _code(profile: Profile) -> dict:
     }
 
 
-def _registry_read(profile: Profile) -> dict:
-    """The scoring export reads the approved model's version from the registry."""
+def _registry_read(profile: Profile) -> list[dict]:
+    """The scoring export reads the approved model's version from the registry. Listing is
+    authorised on model packages (its only resource type), so on this account's and region's."""
     sm = f"arn:aws:sagemaker:{profile.region}:{profile.account}"
-    return {
-        "Sid": "ModelRegistryRead",
-        "Effect": "Allow",
-        "Action": ["sagemaker:ListModelPackages", "sagemaker:DescribeModelPackage"],
-        "Resource": [
-            f"{sm}:model-package-group/{MODEL_GROUP}",
-            f"{sm}:model-package/{MODEL_GROUP}/*",
-        ],
-    }
+    return [
+        {
+            "Sid": "ModelRegistryList",
+            "Effect": "Allow",
+            "Action": ["sagemaker:ListModelPackages"],
+            "Resource": [f"{sm}:model-package/*"],
+        },
+        {
+            "Sid": "ModelRegistryRead",
+            "Effect": "Allow",
+            "Action": ["sagemaker:DescribeModelPackage"],
+            "Resource": [f"{sm}:model-package/{MODEL_GROUP}/*"],
+        },
+    ]
 
 
-def _key(key: Value) -> dict:
+def _key(key: Value, *more: str) -> dict:
     """Data keys of the stack's key: SSE-KMS objects (prod), encrypted logs and volumes."""
     return {
         "Sid": "StackKey",
         "Effect": "Allow",
-        "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", *more],
         "Resource": [key],
     }
 
@@ -132,7 +154,8 @@ def _logs(profile: Profile, group: str) -> dict:
             "logs:PutLogEvents",
             "logs:AssociateKmsKey",
         ],
-        "Resource": [f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}:*"],
+        # log-group:<name> is a group's ARN and the prefix of its streams'.
+        "Resource": [f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}"],
     }
 
 
@@ -155,7 +178,7 @@ def _catalog(profile: Profile, layers: tuple[str, ...], actions: list[str], sid:
         "Action": actions,
         "Resource": [
             f"{glue}:catalog",
-            *(f"{glue}:database/{d}" for d in databases),
+            *_databases(profile, layers),
             *(f"{glue}:table/{d}/*" for d in databases),
         ],
     }
@@ -212,7 +235,7 @@ def glue_etl(profile: Profile, key: Value) -> dict:
                 write=(*TABLES, QUARANTINE, *RUN_RECORDS, EXPORTS),
             ),
             _code(profile),
-            _registry_read(profile),
+            *_registry_read(profile),
             _logs(profile, "/aws-glue/*"),
             _metrics(METRICS_NAMESPACE, GLUE_METRICS_NAMESPACE),
             _key(key),
@@ -231,18 +254,16 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
             *s3_access(
                 profile,
                 "Lake",
-                read=(RAW, *TABLES, EXPORTS),
-                write=(ML, PREDICTIONS_PREFIX, *RUN_RECORDS, ATHENA_RESULTS_PREFIX),
+                read=(RAW, *TABLES),
+                # features/: score adds the day's scoring set when the approved model's
+                # export lacks it (features/export.py add_scoring).
+                write=(EXPORTS, ML, PREDICTIONS_PREFIX, *RUN_RECORDS, ATHENA_RESULTS_PREFIX),
             ),
             _code(profile),
             _results_bucket(profile),
             _athena(profile),
-            _catalog(
-                profile,
-                ("processed", "curated"),
-                [*CATALOG_READ, "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"],
-                "ViewsCatalog",
-            ),
+            _catalog(profile, TABLES, CATALOG_READ, "TablesCatalog"),
+            _views(profile),
             {
                 "Sid": "SageMakerJobs",
                 "Effect": "Allow",
@@ -256,9 +277,9 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
                     "sagemaker:AddTags",
                 ],
                 "Resource": [
-                    f"{sm}:training-job/delay-risk-*",
-                    f"{sm}:model/score-*",
-                    f"{sm}:transform-job/score-*",
+                    f"{sm}:training-job/{TRAINING_JOB_PREFIX}*",
+                    f"{sm}:model/{SCORING_PREFIX}*",
+                    f"{sm}:transform-job/{SCORING_PREFIX}*",
                 ],
             },
             {
@@ -289,6 +310,27 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
             _key(key),
         ],
     }
+
+
+def _views(profile: Profile) -> dict:
+    """refresh_views' CREATE OR REPLACE VIEW: Athena writes the view's table with the caller's
+    rights, on the views of sql/views only (never the contracts' tables)."""
+    glue = f"arn:aws:glue:{profile.region}:{profile.account}"
+    tables = [
+        f"{glue}:table/{database}/{name}"
+        for database, name in view_names(profile.database_prefix)
+    ]
+    return {
+        "Sid": "Views",
+        "Effect": "Allow",
+        "Action": ["glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"],
+        "Resource": [f"{glue}:catalog", *_databases(profile, TABLES), *tables],
+    }
+
+
+def _databases(profile: Profile, layers: tuple[str, ...]) -> list[str]:
+    glue = f"arn:aws:glue:{profile.region}:{profile.account}"
+    return [f"{glue}:database/{database_name(layer, profile.database_prefix)}" for layer in layers]
 
 
 def glue_crawler(profile: Profile, key: Value) -> dict:
@@ -330,7 +372,11 @@ def sagemaker(profile: Profile, key: Value, image_account: str) -> dict:
             {
                 "Sid": "XGBoostImage",
                 "Effect": "Allow",
-                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Action": [
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchCheckLayerAvailability",
+                ],
                 "Resource": [
                     f"arn:aws:ecr:{profile.region}:{image_account}:repository/sagemaker-xgboost"
                 ],
@@ -347,18 +393,30 @@ def sagemaker(profile: Profile, key: Value, image_account: str) -> dict:
                 "Action": ["cloudwatch:PutMetricData"],
                 "Resource": ["*"],  # IAM cannot scope this action: the condition does
                 "Condition": {
-                    "StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/TrainingJobs"}
+                    "StringEquals": {
+                        "cloudwatch:namespace": [
+                            "/aws/sagemaker/TrainingJobs",
+                            "/aws/sagemaker/TransformJobs",
+                        ]
+                    }
                 },
             },
             {
                 "Sid": "Logs",
                 "Effect": "Allow",
-                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Action": [
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogStreams",
+                ],
                 "Resource": [
                     f"arn:aws:logs:{profile.region}:{profile.account}:log-group:/aws/sagemaker/*"
                 ],
             },
-            _key(key),
+            # Encrypt: output and volumes with a KmsKeyId
+            # (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
+            _key(key, "kms:Encrypt"),
             {
                 "Sid": "StackKeyGrants",
                 "Effect": "Allow",
@@ -386,7 +444,7 @@ def analyst(profile: Profile, key: Value) -> dict:
 
 
 def raw_events(profile: Profile) -> dict:
-    """EventBridge tells the daily workflow's EVENT trigger that a drop landed
+    """EventBridge tells the drop-started workflows' EVENT trigger that a drop landed
     (https://docs.aws.amazon.com/glue/latest/dg/starting-workflow-eventbridge.html)."""
     return {
         "Version": VERSION,
@@ -397,7 +455,9 @@ def raw_events(profile: Profile) -> dict:
                 "Action": ["glue:notifyEvent"],
                 "Resource": [
                     f"arn:aws:glue:{profile.region}:{profile.account}:workflow/"
-                    f"{workflow_name(profile, 'daily')}"
+                    f"{workflow_name(profile, w.name)}"
+                    for w in dag.WORKFLOWS.values()
+                    if w.on_raw_drops
                 ],
             }
         ],
@@ -405,24 +465,29 @@ def raw_events(profile: Profile) -> dict:
 
 
 def workflow_name(profile: Profile, workflow: str) -> str:
-    return f"flightlake-{profile.name}-{workflow}"
+    return profile.resource_name(workflow)
+
+
+def tls_only(bucket: str) -> dict:
+    """Requests without TLS refused, whoever makes them."""
+    arn = f"arn:aws:s3:::{bucket}"
+    return {
+        "Sid": "TlsOnly",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
 
 
 def bucket_policy(profile: Profile, roles: list[Value]) -> dict:
     """TLS only; the stack's roles never write or delete the jobs' code, whatever their own
     policies say: only the deploying principal does."""
-    bucket = _bucket_arn(profile)
     return {
         "Version": VERSION,
         "Statement": [
-            {
-                "Sid": "TlsOnly",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket, f"{bucket}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            },
+            tls_only(profile.bucket),
             {
                 # A role principal matches every session of the role:
                 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles

@@ -11,7 +11,13 @@ from typing import Any
 from flightlake.catalog.glue import database_name
 from flightlake.deploy import crawlers
 from flightlake.deploy.config import Profile
-from flightlake.deploy.policies import ATHENA_RESULTS_PREFIX, CODE_PREFIX, Value, workflow_name
+from flightlake.deploy.policies import (
+    ATHENA_RESULTS_PREFIX,
+    CODE_PREFIX,
+    ROLES,
+    Value,
+    workflow_name,
+)
 from flightlake.pipeline import dag
 
 OWNER_TAG = "flightlake:project"
@@ -44,10 +50,10 @@ class StackRefs:
     def named(cls, profile: Profile) -> StackRefs:
         """The names the stack gives them (its roles' names are fixed by the profile)."""
         return cls(
-            etl_role=profile.role_arn("glue-etl"),
-            launcher_role=profile.role_arn("glue-launcher"),
-            crawler_role=profile.role_arn("glue-crawler"),
-            sagemaker_role=profile.sagemaker_role_arn,
+            etl_role=profile.role_arn(ROLES["GlueEtlRole"][0]),
+            launcher_role=profile.role_arn(ROLES["GlueLauncherRole"][0]),
+            crawler_role=profile.role_arn(ROLES["GlueCrawlerRole"][0]),
+            sagemaker_role=profile.role_arn(ROLES["SageMakerRole"][0]),
             key=f"alias/{profile.stack_name}",
             security_configuration=profile.stack_name,
         )
@@ -62,7 +68,7 @@ def code_uri(profile: Profile, key: str) -> str:
 
 
 def job_name(profile: Profile, step: dag.Step) -> str:
-    return f"flightlake-{profile.name}-{step.name.replace('_', '-')}"
+    return profile.resource_name(step.name.replace("_", "-"))
 
 
 def _job(
@@ -131,10 +137,10 @@ def _crawlers(profile: Profile, refs: StackRefs) -> list[Resource]:
     out = []
     for spec in crawlers.definitions().values():
         request = crawlers.crawler_request(spec, profile.lake_uri, refs.crawler_role, database)
-        request["Name"] = f"flightlake-{profile.name}-{request['Name']}"
+        request["Name"] = profile.resource_name(request["Name"])
         request.pop("Schedule", None)  # the workflow starts crawlers, not their own schedule
         request["Classifiers"] = [
-            f"flightlake-{profile.name}-{c}" for c in request["Classifiers"]
+            profile.resource_name(c) for c in request["Classifiers"]
         ]
         request["CrawlerSecurityConfiguration"] = refs.security_configuration
         request["Tags"] = tags(profile)

@@ -19,6 +19,8 @@ from flightlake.deploy.resources import OWNER_TAG, Resource, StackRefs, desired,
 from flightlake.lake import Lake
 from flightlake.pipeline import dag
 from flightlake.run_metrics import GATE_FAILURES, RUNS_SUCCEEDED
+from flightlake.runtime import metrics
+from training.launchers.base import SCORING_PREFIX, TRAINING_JOB_PREFIX
 
 FORMAT_VERSION = "2010-09-09"
 LAYERS = ("raw", "processed", "curated")
@@ -32,6 +34,10 @@ NONCURRENT_DAYS = 30
 # (Period × EvaluationPeriods may reach 7 days for periods of an hour or more:
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
 DAILY_SUCCESS_HOURS = 26
+# The lake and its key outlive the stack, except when its first create rolls back: then they
+# are new and empty, and kept they would make every retry fail on their names
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+RETAIN = "RetainExceptOnCreate"
 
 
 def _get_arn(logical_id: str) -> dict:
@@ -71,7 +77,7 @@ def _key(profile: Profile) -> dict[str, Any]:
     account = {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}
     return {
         "Type": "AWS::KMS::Key",
-        "DeletionPolicy": "Retain",
+        "DeletionPolicy": RETAIN,
         "UpdateReplacePolicy": "Retain",
         "Properties": {
             "Description": f"flightlake {profile.name}: lake, logs, alarms and SageMaker",
@@ -137,7 +143,7 @@ def _bucket(profile: Profile) -> dict[str, Any]:
     expiring = {
         "staging": (Lake.staging_root(), STAGING_DAYS),
         "athena-results": (policies.ATHENA_RESULTS_PREFIX, ATHENA_RESULTS_DAYS),
-        "transform-output": (f"{Lake.ml_dir()}/transform", TRANSFORM_OUTPUT_DAYS),
+        "transform-output": (Lake.transform_root(), TRANSFORM_OUTPUT_DAYS),
     }
     rules = [
         {
@@ -159,7 +165,7 @@ def _bucket(profile: Profile) -> dict[str, Any]:
     )
     return {
         "Type": "AWS::S3::Bucket",
-        "DeletionPolicy": "Retain",
+        "DeletionPolicy": RETAIN,
         "UpdateReplacePolicy": "Retain",
         "Properties": {
             "BucketName": profile.bucket,
@@ -179,17 +185,6 @@ def _bucket(profile: Profile) -> dict[str, Any]:
     }
 
 
-ROLES: dict[str, tuple[str, str]] = {
-    # logical id → (role name suffix, the service that assumes it)
-    "GlueEtlRole": ("glue-etl", "glue.amazonaws.com"),
-    "GlueLauncherRole": ("glue-launcher", "glue.amazonaws.com"),
-    "GlueCrawlerRole": ("glue-crawler", "glue.amazonaws.com"),
-    "SageMakerRole": ("sagemaker", "sagemaker.amazonaws.com"),
-    "RawEventsRole": ("raw-events", "events.amazonaws.com"),
-    "AnalystRole": ("analyst", ""),  # assumed by the account's people, as they are allowed
-}
-
-
 def role_documents(profile: Profile, stack: StackRefs, image_account: str) -> dict[str, dict]:
     """Logical id → the role's policy document."""
     return {
@@ -203,14 +198,14 @@ def role_documents(profile: Profile, stack: StackRefs, image_account: str) -> di
 
 
 def _role(profile: Profile, logical: str, document: dict) -> dict[str, Any]:
-    suffix, service = ROLES[logical]
+    suffix, service = policies.ROLES[logical]
     if service:
-        # The service acts for this account only (the confused-deputy guard).
+        # No aws:SourceAccount condition: AWS does not document that Glue and EventBridge send
+        # it when they assume a role, and a condition they do not meet locks them out.
         trust = {
             "Effect": "Allow",
             "Principal": {"Service": service},
             "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
         }
     else:
         trust = {
@@ -259,9 +254,12 @@ def _catalog(profile: Profile) -> dict[str, dict]:
     ever written to the catalog, so the tables are the stack's alone)."""
     out: dict[str, dict] = {}
     catalog_id = {"Ref": "AWS::AccountId"}
+    encrypted = profile.lake_encryption == "SSE-KMS"
     for layer in LAYERS:
         out[logical_id("database", layer)] = {
             "Type": "AWS::Glue::Database",
+            # The catalog is encrypted before anything is written to it.
+            **({"DependsOn": ["CatalogEncryption"]} if encrypted else {}),
             "Properties": {
                 "CatalogId": catalog_id,
                 "DatabaseInput": {
@@ -279,7 +277,7 @@ def _catalog(profile: Profile) -> dict[str, dict]:
                 "TableInput": table_input(contract, profile.lake_uri),
             },
         }
-    if profile.lake_encryption == "SSE-KMS":
+    if encrypted:
         out["CatalogEncryption"] = {
             "Type": "AWS::Glue::DataCatalogEncryptionSettings",
             "Properties": {
@@ -304,7 +302,7 @@ def _classifiers(profile: Profile) -> dict[str, dict]:
     out = {}
     for source in crawlers.definitions():
         request = crawlers.classifier_request(source)["CsvClassifier"]
-        request["Name"] = f"flightlake-{profile.name}-{request['Name']}"
+        request["Name"] = profile.resource_name(request["Name"])
         out[logical_id("classifier", source)] = {
             "Type": "AWS::Glue::Classifier",
             "Properties": {"CsvClassifier": request},
@@ -404,7 +402,7 @@ def _alarms(profile: Profile) -> dict[str, dict]:
     """Failures of jobs, crawlers and SageMaker jobs, critical gate failures and a missing
     daily success, to one topic."""
     topic = _ref("AlarmTopic")
-    prefix = f"flightlake-{profile.name}-"
+    prefix = profile.resource_name("")
     failures = {
         "GlueJobFailed": (
             "aws.glue",
@@ -419,19 +417,19 @@ def _alarms(profile: Profile) -> dict[str, dict]:
         "TrainingJobFailed": (
             "aws.sagemaker",
             "SageMaker Training Job State Change",
-            {"TrainingJobName": [{"prefix": "delay-risk-"}], "TrainingJobStatus": ["Failed"]},
+            {"TrainingJobName": [{"prefix": TRAINING_JOB_PREFIX}], "TrainingJobStatus": ["Failed"]},
         ),
         "TransformJobFailed": (
             "aws.sagemaker",
             "SageMaker Transform Job State Change",
-            {"TransformJobName": [{"prefix": "score-"}], "TransformJobStatus": ["Failed"]},
+            {"TransformJobName": [{"prefix": SCORING_PREFIX}], "TransformJobStatus": ["Failed"]},
         ),
     }
     out: dict[str, dict] = {
         "AlarmTopic": {
             "Type": "AWS::SNS::Topic",
             "Properties": {
-                "TopicName": f"{profile.stack_name}-alarms",
+                "TopicName": profile.resource_name("alarms"),
                 "KmsMasterKeyId": _get_arn("StackKey"),
                 "Tags": _tag_list(profile),
             },
@@ -476,15 +474,15 @@ def _alarms(profile: Profile) -> dict[str, dict]:
                 "Targets": [{"Id": "alarms", "Arn": topic}],
             },
         }
-    dimensions = [{"Name": "Profile", "Value": profile.name}]
+    (started_by_drops,) = [w.name for w in dag.WORKFLOWS.values() if w.on_raw_drops]
     out["GateFailureAlarm"] = {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
-            "AlarmName": f"{profile.stack_name}-critical-gate-failure",
+            "AlarmName": profile.resource_name("critical-gate-failure"),
             "AlarmDescription": "A quality gate refused a table (critical expectation failed)",
-            "Namespace": policies.METRICS_NAMESPACE,
+            "Namespace": metrics.NAMESPACE,
             "MetricName": GATE_FAILURES,
-            "Dimensions": dimensions,
+            "Dimensions": metrics.dimensions(profile.name),
             "Statistic": "Sum",
             "Period": 300,
             "EvaluationPeriods": 1,
@@ -497,11 +495,12 @@ def _alarms(profile: Profile) -> dict[str, dict]:
     out["NoDailySuccessAlarm"] = {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
-            "AlarmName": f"{profile.stack_name}-no-daily-success",
-            "AlarmDescription": f"No successful daily run for {DAILY_SUCCESS_HOURS} hours",
-            "Namespace": policies.METRICS_NAMESPACE,
+            "AlarmName": profile.resource_name(f"no-{started_by_drops}-success"),
+            "AlarmDescription": f"No successful {started_by_drops} run for "
+            f"{DAILY_SUCCESS_HOURS} hours",
+            "Namespace": metrics.NAMESPACE,
             "MetricName": RUNS_SUCCEEDED,
-            "Dimensions": [*dimensions, {"Name": "Workflow", "Value": "daily"}],
+            "Dimensions": metrics.dimensions(profile.name, started_by_drops),
             "Statistic": "Sum",
             "Period": 3600,
             "EvaluationPeriods": DAILY_SUCCESS_HOURS,
@@ -527,7 +526,7 @@ def template(profile: Profile, wheelhouses: dict[str, str], image_account: str) 
     resources["LakeBucket"] = _bucket(profile)
     for logical, document in role_documents(profile, stack, image_account).items():
         resources[logical] = _role(profile, logical, document)
-    role_arns = [_get_arn(logical) for logical in ROLES]
+    role_arns = [_get_arn(logical) for logical in policies.ROLES]
     resources["LakeBucketPolicy"] = {
         "Type": "AWS::S3::BucketPolicy",
         "Properties": {
@@ -554,7 +553,7 @@ def template(profile: Profile, wheelhouses: dict[str, str], image_account: str) 
             "StackKey": {"Value": _get_arn("StackKey")},
             **{
                 logical: {"Value": _get_arn(logical)}
-                for logical in ROLES
+                for logical in policies.ROLES
             },
         },
     }

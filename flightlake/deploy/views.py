@@ -24,6 +24,15 @@ from flightlake.lake import Lake
 from flightlake.resources import view_files
 
 
+def view_names(database_prefix: str) -> list[tuple[str, str]]:
+    """(database, view) per view file: the tables refresh_views writes through Athena."""
+    out = []
+    for view in view_files():
+        (tree,) = parse(view.text, view.source)
+        out.append((database_name(tree.this.db, database_prefix), tree.this.name))
+    return out
+
+
 def view_inputs(database_prefix: str) -> list[tuple[str, dict[str, Any]]]:
     """(database, TableInput) per view file."""
     with TemporaryDirectory() as empty:

@@ -13,15 +13,17 @@ from flightlake.run_metrics import GATE_FAILURES, RUNS_SUCCEEDED, SECONDS
 NAMESPACE = "flightlake"
 
 
+def dimensions(profile: str, workflow: str | None = None, step: str | None = None) -> list:
+    """A metric's dimensions; the stack's alarms name the same (deploy/template.py)."""
+    named = (("Profile", profile), ("Workflow", workflow), ("Step", step))
+    return [{"Name": name, "Value": value} for name, value in named if value is not None]
+
+
 def metric_data(profile: str, workflow: str | None, step: str, metrics: dict[str, float]) -> list:
     """Every metric per profile, workflow and step; the alarms' two also per profile (gate
     failures) and per profile and workflow (runs succeeded): CloudWatch matches a metric by its
     exact dimensions."""
-    by_step = [
-        {"Name": "Profile", "Value": profile},
-        {"Name": "Workflow", "Value": workflow or "none"},
-        {"Name": "Step", "Value": step},
-    ]
+    by_step = dimensions(profile, workflow or "none", step)
     data: list[dict[str, Any]] = [
         {
             "MetricName": name,
@@ -32,12 +34,13 @@ def metric_data(profile: str, workflow: str | None, step: str, metrics: dict[str
         for name, value in metrics.items()
     ]
     data.append(
-        {"MetricName": GATE_FAILURES, "Dimensions": by_step[:1],
+        {"MetricName": GATE_FAILURES, "Dimensions": dimensions(profile),
          "Value": metrics[GATE_FAILURES], "Unit": "Count"}
     )
     if metrics[RUNS_SUCCEEDED]:
         data.append(
-            {"MetricName": RUNS_SUCCEEDED, "Dimensions": by_step[:2], "Value": 1.0,
+            {"MetricName": RUNS_SUCCEEDED, "Dimensions": dimensions(profile, workflow or "none"),
+             "Value": 1.0,
              "Unit": "Count"}
         )
     return data

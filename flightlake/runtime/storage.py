@@ -213,8 +213,10 @@ class S3Storage:
                 raise
 
     def delete_prefix(self, prefix: str) -> None:
+        """Every object under the folder `prefix` (never `prefix_other/`)."""
         paginator = self.s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+        folder = self._key(prefix).rstrip("/") + "/"
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=folder):
             keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
             if keys:
                 self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})

@@ -15,6 +15,9 @@ INFERENCE_SCRIPT = "inference.py"
 # SageMaker's XGBoost framework container; requirements pin xgboost to the version inside it,
 # so a model saved here loads there and the other way round.
 XGBOOST_FRAMEWORK_VERSION = "3.0-5"
+# SageMaker job names start with these: the deploy's IAM policies and failure rules name them.
+TRAINING_JOB_PREFIX = "delay-risk-"
+SCORING_PREFIX = "score-"
 XGBOOST_VERSION = "3.0.5"
 
 # Batch transform keeps the flight id with each score: the id is dropped before the model sees

@@ -34,7 +34,7 @@ def test_every_deployed_job_runs_with_its_profile_and_back_end(aws):
         argv = ["run_step.py", "--JOB_NAME", job.name, *[x for pair in pairs for x in pair]]
         ctx = run_step.context(job_args(["step", "lake"], run_step.OPTIONAL, argv))
         assert (ctx.profile, ctx.backend) == ("dev", "sagemaker"), job.name
-        assert ctx.sagemaker_role == profile.sagemaker_role_arn, job.name
+        assert ctx.sagemaker_role == profile.role_arn("sagemaker"), job.name
         assert (ctx.database_prefix, ctx.workgroup) == ("flightlake_dev_", "flightlake-dev")
         assert ctx.lake.root == "s3://flightlake-dev-lake/lake" and ctx.submitted
 

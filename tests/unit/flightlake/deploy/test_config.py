@@ -40,5 +40,5 @@ def test_unknown_keys_missing_values_and_bad_values(tmp_path):
 
 def test_role_arns_are_the_stacks():
     dev = config.load("dev", env={})
-    assert dev.sagemaker_role_arn == "arn:aws:iam::123456789012:role/flightlake-dev-sagemaker"
+    assert dev.role_arn("sagemaker") == "arn:aws:iam::123456789012:role/flightlake-dev-sagemaker"
     assert dev.stack_name == "flightlake-dev" and dev.deploy_bucket == "flightlake-dev-lake-deploy"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from flightlake import run_lock
 from flightlake.deploy import config, resolve, template
 from flightlake.lake import Lake
 from flightlake.pipeline import dag, runner
@@ -52,7 +53,9 @@ def _run(profile, step: str, **options) -> list:
         Lake.at(profile.lake_uri), "20130102T000000Z-roles", profile=profile.name,
         database_prefix=profile.database_prefix, workgroup=profile.athena_workgroup, **options,
     )
-    with recorded_calls() as calls:
+    # As glue_jobs/run_step.py runs a job: under the lake's run lock (its object, its
+    # staging clean-up), then the step.
+    with recorded_calls() as calls, run_lock.hold(ctx.lake, ctx.run_id):
         runner.run_step(dag.BY_NAME[step], ctx, "daily")
     return calls
 
@@ -73,7 +76,7 @@ def test_etl_role_suffices_for_the_scoring_export_on_the_registry(account):
     document = _document(profile)
     boto3.setup_default_session(region_name=profile.region)
     calls = _run(profile, "export_scoring", backend="sagemaker",
-                 sagemaker_role=profile.sagemaker_role_arn)
+                 sagemaker_role=profile.role_arn("sagemaker"))
     seen = check_role(profile, calls, "glue-etl", document)
     assert {"sagemaker:ListModelPackages", "s3:PutObject", "cloudwatch:PutMetricData"} <= seen
 
@@ -97,7 +100,7 @@ def test_nothing_more(stack):
         assert denies(bucket, write, profile.role_arn(role)), role
         assert not allows(policy, _s3(profile, "s3:PutObject", "raw/flights")), role
     assert allows(etl, _s3(profile, "s3:GetObject", "_code/glue_jobs"))  # its own script
-    assert not allows(etl, Request("iam:PassRole", profile.sagemaker_role_arn))
+    assert not allows(etl, Request("iam:PassRole", profile.role_arn("sagemaker")))
     for prefix in ("raw/flights", "_ml/registry", "quarantine/flights", "_runs"):
         assert not allows(analyst, _s3(profile, "s3:GetObject", prefix)), prefix
     assert allows(analyst, _s3(profile, "s3:GetObject", "curated/flights"))
@@ -111,9 +114,9 @@ def test_nothing_more(stack):
                                        f"{glue}:table/flightlake_dev_curated/flights"))
     # Only to SageMaker may the launcher pass the SageMaker role.
     passed = (("iam:PassedToService", "sagemaker.amazonaws.com"),)
-    assert allows(launcher, Request("iam:PassRole", profile.sagemaker_role_arn, passed))
+    assert allows(launcher, Request("iam:PassRole", profile.role_arn("sagemaker"), passed))
     elsewhere = (("iam:PassedToService", "glue.amazonaws.com"),)
-    assert not allows(launcher, Request("iam:PassRole", profile.sagemaker_role_arn, elsewhere))
+    assert not allows(launcher, Request("iam:PassRole", profile.role_arn("sagemaker"), elsewhere))
 
 
 def test_no_star_action_and_resources_scoped(stack):
@@ -121,8 +124,7 @@ def test_no_star_action_and_resources_scoped(stack):
     for name, policy in roles.items():
         for statement in policy["Statement"]:
             assert statement["Effect"] == "Allow", name
-            assert all("*" not in a.split(":")[1] or a.endswith("*") is False
-                       for a in statement["Action"]), (name, statement["Action"])
+            assert all("*" not in a for a in statement["Action"]), (name, statement["Action"])
             for resource in statement["Resource"]:
                 if resource == "*":
                     assert set(statement["Action"]) <= {"ecr:GetAuthorizationToken",

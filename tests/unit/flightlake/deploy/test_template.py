@@ -157,7 +157,7 @@ def test_failures_and_alarms_notify_the_topic():
 def test_bucket_hygiene():
     bucket = _template("dev")["Resources"]["LakeBucket"]
     props = bucket["Properties"]
-    assert bucket["DeletionPolicy"] == "Retain"
+    assert bucket["DeletionPolicy"] == "RetainExceptOnCreate"
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert all(props["PublicAccessBlockConfiguration"].values())
     prefixes = {r["Prefix"] for r in props["LifecycleConfiguration"]["Rules"]}

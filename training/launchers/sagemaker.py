@@ -120,7 +120,7 @@ class SageMakerLauncher:
                 max_runtime_in_seconds=self.max_runtime,
                 max_wait_time_in_seconds=self.max_runtime * SPOT_WAIT_FACTOR if spot else None,
             ),
-            # No kms_key: SageMaker encrypts the output with its managed S3 key.
+            # On Glue the stack's key (--kms_key); without one, SageMaker's managed S3 key.
             output_data_config=OutputDataConfig(
                 s3_output_path=request.output_uri, kms_key_id=self.kms_key
             ),

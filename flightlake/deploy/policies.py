@@ -142,23 +142,16 @@ def _key(key: Value, *more: str) -> dict:
     }
 
 
-def _logs(profile: Profile, group: str) -> dict:
-    """Glue's security configuration encrypts the job's logs: the role associates the key
-    (https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html)."""
+def _logs(profile: Profile, group: str, *more: str) -> dict:
+    """Groups are created (Glue's, associated with the key: its security configuration
+    encrypts the logs, https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html);
+    streams created and written."""
+    logs = f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}"
     return {
         "Sid": "Logs",
         "Effect": "Allow",
-        "Action": [
-            "logs:CreateLogGroup",
-            "logs:CreateLogStream",
-            "logs:PutLogEvents",
-            "logs:AssociateKmsKey",
-        ],
-        # Groups are created and associated with the key; streams created and written.
-        "Resource": [
-            f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}",
-            f"arn:aws:logs:{profile.region}:{profile.account}:log-group:{group}:log-stream:*",
-        ],
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", *more],
+        "Resource": [logs, f"{logs}:log-stream:*"],
     }
 
 
@@ -239,7 +232,7 @@ def glue_etl(profile: Profile, key: Value) -> dict:
             ),
             _code(profile),
             *_registry_read(profile),
-            _logs(profile, "/aws-glue/*"),
+            _logs(profile, "/aws-glue/*", "logs:AssociateKmsKey"),
             _metrics(METRICS_NAMESPACE, GLUE_METRICS_NAMESPACE),
             _key(key),
         ],
@@ -308,7 +301,7 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
                 "Resource": [sagemaker_role],
                 "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
             },
-            _logs(profile, "/aws-glue/*"),
+            _logs(profile, "/aws-glue/*", "logs:AssociateKmsKey"),
             _metrics(METRICS_NAMESPACE, GLUE_METRICS_NAMESPACE),
             _key(key),
         ],
@@ -358,7 +351,7 @@ def glue_crawler(profile: Profile, key: Value) -> dict:
                 ],
                 "RawCatalog",
             ),
-            _logs(profile, "/aws-glue/crawlers*"),
+            _logs(profile, "/aws-glue/crawlers*", "logs:AssociateKmsKey"),
             _key(key),
         ],
     }
@@ -390,35 +383,8 @@ def sagemaker(profile: Profile, key: Value, image_account: str) -> dict:
                 "Action": ["ecr:GetAuthorizationToken"],
                 "Resource": ["*"],  # IAM cannot scope this action
             },
-            {
-                "Sid": "Metrics",
-                "Effect": "Allow",
-                "Action": ["cloudwatch:PutMetricData"],
-                "Resource": ["*"],  # IAM cannot scope this action: the condition does
-                "Condition": {
-                    "StringEquals": {
-                        "cloudwatch:namespace": [
-                            "/aws/sagemaker/TrainingJobs",
-                            "/aws/sagemaker/TransformJobs",
-                        ]
-                    }
-                },
-            },
-            {
-                "Sid": "Logs",
-                "Effect": "Allow",
-                "Action": [
-                    "logs:CreateLogGroup",
-                    "logs:CreateLogStream",
-                    "logs:PutLogEvents",
-                    "logs:DescribeLogStreams",
-                ],
-                "Resource": [
-                    f"arn:aws:logs:{profile.region}:{profile.account}:log-group:/aws/sagemaker/*",
-                    f"arn:aws:logs:{profile.region}:{profile.account}:log-group:/aws/sagemaker/*"
-                    ":log-stream:*",
-                ],
-            },
+            _metrics("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/TransformJobs"),
+            _logs(profile, "/aws/sagemaker/*", "logs:DescribeLogStreams"),
             # Encrypt: output and volumes with a KmsKeyId
             # (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
             _key(key, "kms:Encrypt"),

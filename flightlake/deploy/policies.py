@@ -1,9 +1,9 @@
 """IAM policy documents of the stack's roles, and the lake bucket's policy.
 
 Each role gets the S3 prefixes, Glue databases, log groups and SageMaker resources its steps
-use, and nothing more: no `*` action anywhere; a `*` resource only for the two actions IAM
-cannot scope (ecr:GetAuthorizationToken, cloudwatch:PutMetricData), the second with a
-condition. What each role may do, and why: docs/pipeline.md ("IAM"). The template
+use, and nothing more: no `*` action in any role's policy; a `*` resource only for the two
+actions IAM cannot scope (ecr:GetAuthorizationToken, cloudwatch:PutMetricData), the second
+with a condition. What each role may do, and why: docs/pipeline.md ("IAM"). The template
 (template.py) refers to the stack's own key and roles with CloudFormation intrinsics; these
 functions take them as values. Resource types per action follow the Service Authorization
 Reference: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
@@ -219,8 +219,8 @@ def _results_bucket(profile: Profile) -> dict:
 
 def glue_etl(profile: Profile, key: Value) -> dict:
     """Glue ETL jobs: read raw, write the layers, quarantine, run records and exports; read
-    the model registry (the scoring export). Nothing of _code/ but its own code, nothing of
-    _ml/ or the catalog (tables are the stack's, with partition projection)."""
+    the model registry (the scoring export). _code/ read only; nothing of _ml/ or the catalog
+    (tables are the stack's, with partition projection)."""
     return {
         "Version": VERSION,
         "Statement": [

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# The physical ids the stack's resources get: roles and the key by their names, the rest by
-# a placeholder with the logical id (what is never named in a policy).
+# The physical ids the stack's resources get: roles, the topic and the bucket by their names,
+# the key by a placeholder id, anything else by its logical id (never named in a policy).
 KEY_ID = "00000000-0000-4000-8000-000000000000"
 
 

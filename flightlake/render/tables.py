@@ -150,9 +150,11 @@ def catalog_actions(actions: list, applied: bool) -> None:
 def deploy_changes(profile: str, changes: list, applied: bool, policies: dict | None) -> None:
     title = f"deploy {profile}" + (" (applied)" if applied else " (plan)")
     table = Table("change", "kind", "resource", box=box.SIMPLE_HEAD, title=title)
-    style = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim"}
+    style = {"create": "green", "update": "yellow", "replace": "magenta", "delete": "red",
+             "unchanged": "dim"}
     for c in changes:
-        table.add_row(f"[{style[c.verb]}]{c.verb}[/]", c.kind, c.name)
+        # An action CloudFormation adds later shows unstyled, never as a crash after an apply.
+        table.add_row(f"[{style.get(c.verb, 'default')}]{c.verb}[/]", c.kind, c.name)
     console.print(table)
     counts = {v: sum(c.verb == v for c in changes) for v in style}
     console.print(

@@ -119,12 +119,18 @@ def requests(call: Call, region: str, account: str, workgroup: str) -> list[Requ
     raise AssertionError(f"no IAM request known for {call.service}:{op}: map it here")
 
 
-def allows(policy: dict, request: Request, principal_arn: str | None = None) -> bool:
-    """An Allow matches and no Deny does (identity policy)."""
+def _context(request: Request, principal_arn: str | None) -> CaseInsensitiveDict:
+    """The request's condition keys, over TLS, by `principal_arn`."""
     context = CaseInsensitiveDict(dict(request.context))
+    context["aws:SecureTransport"] = "true"
     if principal_arn:
         context["aws:PrincipalArn"] = principal_arn
-    context["aws:SecureTransport"] = "true"
+    return context
+
+
+def allows(policy: dict, request: Request, principal_arn: str | None = None) -> bool:
+    """An Allow matches and no Deny does (identity policy)."""
+    context = _context(request, principal_arn)
     allowed = policy_has_matching_statement(
         policy, "Allow", request.action, request.resource, context
     )
@@ -134,13 +140,10 @@ def allows(policy: dict, request: Request, principal_arn: str | None = None) -> 
 def denies(policy: dict, request: Request, principal_arn: str | None = None) -> bool:
     """A resource policy's Deny matches the request by `principal_arn` (the engine evaluates
     action, resource and conditions; the statements kept are those naming the principal)."""
-    context = CaseInsensitiveDict(dict(request.context))
-    context["aws:SecureTransport"] = "true"
-    if principal_arn:
-        context["aws:PrincipalArn"] = principal_arn
     statements = [s for s in policy["Statement"] if _names(s.get("Principal"), principal_arn)]
     return policy_has_matching_statement(
-        {**policy, "Statement": statements}, "Deny", request.action, request.resource, context
+        {**policy, "Statement": statements}, "Deny", request.action, request.resource,
+        _context(request, principal_arn),
     )
 
 

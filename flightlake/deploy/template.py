@@ -319,9 +319,13 @@ CFN_TYPES = {
 }
 
 
-def _glue(resources: list[Resource], classifiers: dict[str, dict]) -> dict[str, dict]:
+def _glue(
+    profile: Profile, resources: list[Resource], classifiers: dict[str, dict]
+) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    by_name = {r.name: logical_id(r.kind, r.name.split("-", 2)[-1]) for r in resources}
+    # Logical ids without the profile's prefix (a profile name may hold dashes).
+    prefix = profile.resource_name("")
+    by_name = {r.name: logical_id(r.kind, r.name.removeprefix(prefix)) for r in resources}
     classifier_ids = {
         c["Properties"]["CsvClassifier"]["Name"]: logical for logical, c in classifiers.items()
     }
@@ -539,7 +543,7 @@ def template(profile: Profile, wheelhouses: dict[str, str], image_account: str) 
     classifiers = _classifiers(profile)
     resources.update(classifiers)
     glue = desired(profile, wheelhouses, stack)
-    resources.update(_glue(glue, classifiers))
+    resources.update(_glue(profile, glue, classifiers))
     resources.update(_events(profile))
     resources.update(_alarms(profile))
     return {

@@ -37,3 +37,13 @@ def parse(sql: str, source: str = "<query>") -> list[exp.Expression]:
     except SqlglotError as exc:
         raise SqlError(f"{source}: {str(exc).splitlines()[0]}") from None
     return [t for t in trees if t is not None]
+
+
+def tables_in(sql: str, database: str, source: str = "<query>") -> set[str]:
+    """The tables of `database` that the statements in `sql` name."""
+    return {
+        table.name
+        for tree in parse(sql, source)
+        for table in tree.find_all(exp.Table)
+        if table.db == database
+    }

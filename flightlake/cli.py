@@ -241,10 +241,16 @@ def sql(
                 boto3_session=session,
             )
         else:
+            from flightlake.athena_sql import tables_in
             from flightlake.catalog.local import connect
             from flightlake.query import run as run_sql
 
-            result = run_sql(connect(_lake(lake)), text, source)
+            con = connect(
+                _lake(lake),
+                raw=tables_in(text, "raw", source),
+                views=tables_in(text, "curated", source),
+            )
+            result = run_sql(con, text, source)
     except SqlError as exc:
         fail(str(exc))
     if result is None:
@@ -345,8 +351,9 @@ def _model_options(backend: str, profile: str | None, role: str | None) -> dict:
 @app.command("train")
 def train_model(
     lake: LakeOption = None,
-    export_id: Annotated[str | None, typer.Option("--export", help="Export id [default: newest]")]
-    = None,
+    export_id: Annotated[
+        str | None, typer.Option("--export", help="Export id [default: newest]")
+    ] = None,
     backend: BackendOption = "local",
     profile: ProfileOption = None,
     role: RoleOption = None,

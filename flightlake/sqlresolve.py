@@ -17,23 +17,30 @@ from sqlglot.schema import MappingSchema
 
 from flightlake.contracts import all_contracts
 from flightlake.contracts.types import presto_type
+from flightlake.trino.types import trino_of_duckdb
 
 _LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 
 def schema_of(con: duckdb.DuckDBPyConnection) -> MappingSchema:
-    """Every contract table with its Athena column types, and the views `con` holds (their
-    columns' names only: qualify needs no view column types)."""
+    """Every contract table with its Athena column types, and every other relation `con` holds
+    (views; raw and quarantine tables) with the Trino types of its DuckDB columns."""
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for contract in all_contracts():
         tables.setdefault(contract.layer, {})[contract.name] = {
-            c.name: presto_type(c.type) for c in contract.columns
+            # Athena reads a Parquet timestamp as a timestamp(3).
+            c.name: "timestamp(3)" if presto_type(c.type) == "timestamp" else presto_type(c.type)
+            for c in contract.columns
         }
-    for schema_name, view, column in con.execute(
-        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+    contracts = {(layer, name) for layer, names in tables.items() for name in names}
+    for schema_name, view, column, duckdb_type in con.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
         "WHERE table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)"
     ).fetchall():
-        tables.setdefault(schema_name, {}).setdefault(view, {})[column] = "varchar"
+        if (schema_name, view) not in contracts:
+            tables.setdefault(schema_name, {}).setdefault(view, {})[column] = trino_of_duckdb(
+                duckdb_type
+            )
     return MappingSchema(tables, dialect="athena")
 
 

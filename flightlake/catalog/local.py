@@ -9,17 +9,19 @@ atomically, so a query sees a month before or after the swap, never half of it).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from importlib.resources.abc import Traversable
 
 import duckdb
 
-from flightlake.contracts import Contract, all_contracts
+from flightlake.contracts import Column, Contract, all_contracts
 from flightlake.contracts.types import duckdb_type
 from flightlake.crawl import registered_tables
 from flightlake.footers import files_under
 from flightlake.lake import Lake
 from flightlake.query import run
-from flightlake.resources import view_files
+from flightlake.resources import ViewFile, view_files
 
 LAYERS = ("raw", "processed", "curated", "quarantine")
 
@@ -28,15 +30,25 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _local_type(column: Column) -> str:
+    """An instant (stored in UTC) is a TIMESTAMP here, as it is a `timestamp` on Athena: its
+    UTC wall clock, in a session whose zone is UTC."""
+    return "TIMESTAMP" if column.type == "timestamp" else duckdb_type(column.type)
+
+
+def _column(column: Column) -> str:
+    if column.type == "timestamp":
+        return f'CAST("{column.name}" AS TIMESTAMP) AS "{column.name}"'
+    return f'"{column.name}"'
+
+
 def view_sql(lake: Lake, contract: Contract) -> str:
     """CREATE VIEW for one table: its Parquet files, or an empty typed relation before the
     table is first built (so queries and checks still know its columns)."""
     name = f"{contract.layer}.{contract.name}"
-    columns = ", ".join(f'"{c}"' for c in contract.column_names)
+    columns = ", ".join(_column(c) for c in contract.columns)
     if not files_under(lake, lake.table_dir(contract.layer, contract.name)):
-        empty = ", ".join(
-            f'CAST(NULL AS {duckdb_type(c.type)}) AS "{c.name}"' for c in contract.columns
-        )
+        empty = ", ".join(f'CAST(NULL AS {_local_type(c)}) AS "{c.name}"' for c in contract.columns)
         return f"CREATE OR REPLACE VIEW {name} AS SELECT {empty} WHERE false"
     base = lake.uri(lake.table_dir(contract.layer, contract.name))
     if contract.partition_by:
@@ -79,7 +91,15 @@ def raw_view_sql(lake: Lake, source: str) -> str:
     )
 
 
-def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(
+    lake: Lake,
+    with_views: bool = True,
+    raw: Collection[str] | None = None,
+    views: Collection[str] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """`raw` and `views`: the raw sources and sql/views to create (all when None). A raw
+    table reads every drop's header to union them by name, seconds for a year of daily drops,
+    and each view is translated from Athena SQL, so a command creates only what it names."""
     con = duckdb.connect(":memory:")
     # Instants are stored in UTC; show them in UTC, as Athena does.
     con.execute("SET TimeZone = 'UTC'")
@@ -88,6 +108,8 @@ def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
     for contract in all_contracts():
         con.execute(view_sql(lake, contract))
     for source in registered_raw(lake):
+        if raw is not None and source not in raw:
+            continue
         try:
             con.execute(raw_view_sql(lake, source))
         except duckdb.Error:  # an unreadable drop: raw.<source> is left out, the rest stays
@@ -97,14 +119,34 @@ def connect(lake: Lake, with_views: bool = True) -> duckdb.DuckDBPyConnection:
         if quarantined:
             con.execute(quarantined)
     if with_views:
-        create_views(con)
+        create_views(con, only=views)
     return con
 
 
-def create_views(con: duckdb.DuckDBPyConnection, root: Traversable | None = None) -> list[str]:
-    """Create every view of sql/views (Athena SQL, transpiled); return their names. `root`
-    replaces the packaged sql/ folder."""
+def create_views(
+    con: duckdb.DuckDBPyConnection,
+    root: Traversable | None = None,
+    only: Collection[str] | None = None,
+) -> list[str]:
+    """Create the views of sql/views (Athena SQL, translated); return their names. `only`:
+    those views and the views they name (all when None). `root` replaces the packaged sql/."""
     views = view_files(root)
+    if only is not None:
+        views = [view for view in views if view.name in _with_dependencies(views, set(only))]
     for view in views:
         run(con, view.text, view.source)
     return [view.name for view in views]
+
+
+def _with_dependencies(views: list[ViewFile], names: set[str]) -> set[str]:
+    """`names` and every view any of them names, transitively (a name in a view's text counts:
+    at worst a view is created that is not needed)."""
+    texts = {view.name: view.text for view in views}
+    pending = [name for name in names if name in texts]
+    while pending:
+        text = texts[pending.pop()]
+        for other in texts:
+            if other not in names and re.search(rf"\b{re.escape(other)}\b", text):
+                names.add(other)
+                pending.append(other)
+    return names

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import sys
 
 import pyarrow as pa
@@ -11,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flightlake.render import console, err
+from flightlake.trino import text
 
 FORMATS = ("table", "csv", "json", "parquet")
 
@@ -23,30 +26,57 @@ def checked(count: int, problems: list[str]) -> None:
         console.print(f"{count} SQL files: every table and column exists")
 
 
+def _columns(result: pa.Table) -> list[tuple[str, str | None]]:
+    """(Trino type, zone) of each column, as flightlake.query typed them."""
+    out = []
+    for field in result.schema:
+        meta = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
+        out.append((meta.get("trino_type", ""), meta.get("zone")))
+    return out
+
+
+def _rows(result: pa.Table, convert) -> list[list]:
+    types = _columns(result)
+    return [
+        [convert(value, *types[i]) for i, value in enumerate(row.values())]
+        for row in result.to_pylist()
+    ]
+
+
 def write(result: pa.Table, fmt: str, output: str | None, limit: int) -> None:
-    import pyarrow.csv as pa_csv
+    """Values as Athena writes them (flightlake.trino.text): the table and CSV show Athena's
+    text, JSON lines keep numbers and nesting and write the rest as that text."""
     import pyarrow.parquet as pq
 
-    if fmt == "table":
-        table = Table(*result.column_names, box=box.SIMPLE_HEAD)
-        for row in result.slice(0, limit).to_pylist():
-            table.add_row(*["" if v is None else str(v) for v in row.values()])
-        target = Console(file=open(output, "w"), width=200) if output else console  # noqa: SIM115
-        target.print(table)
-        if result.num_rows > limit:
-            target.print(f"{result.num_rows:,} rows, {limit} shown (--limit)")
-        return
     if fmt == "parquet":
         pq.write_table(result, output)
         return
+    if fmt == "table":
+        table = Table(*result.column_names, box=box.SIMPLE_HEAD)
+        for row in _rows(result.slice(0, limit), text.cell):
+            table.add_row(*["" if v is None else v for v in row], style=None)
+        target = Console(file=open(output, "w"), width=200) if output else console  # noqa: SIM115
+        target.print(table, markup=False, highlight=False)
+        if result.num_rows > limit:
+            target.print(f"{result.num_rows:,} rows, {limit} shown (--limit)")
+        return
+    buffer = io.StringIO()
     if fmt == "csv":
-        buffer = io.BytesIO()
-        pa_csv.write_csv(result, buffer)
-        text = buffer.getvalue().decode()
+        # Athena's result file: a header, every value quoted, NULL as an empty field.
+        out = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        out.writerow(result.column_names)
+        for row in _rows(result, text.cell):
+            buffer.write(",".join("" if v is None else _quoted(v) for v in row) + "\n")
     else:
-        text = result.to_pandas().to_json(orient="records", lines=True, date_format="iso")
+        for row in _rows(result, text.json_value):
+            record = dict(zip(result.column_names, row, strict=True))
+            buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
     if output:
         with open(output, "w") as fh:
-            fh.write(text)
+            fh.write(buffer.getvalue())
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(buffer.getvalue())
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'

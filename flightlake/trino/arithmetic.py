@@ -1,0 +1,106 @@
+"""Trino's arithmetic in DuckDB: integer division, exact decimal division and averages, sums.
+
+DuckDB divides integers and decimals into doubles and averages decimals into doubles; Trino
+keeps integers and decimals (https://trino.io/docs/current/functions/math.html#mathematical-operators,
+https://trino.io/docs/current/functions/decimal.html). Each rewrite takes a node typed by
+flightlake.trino.annotate and returns the DuckDB expression with the same value and type.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from flightlake.trino import types as T
+
+
+def _hugeint(node: exp.Expression, scale: int) -> exp.Expression:
+    """The unscaled integer of a decimal (or integer) value: 12.34 at scale 2 is 1234."""
+    if scale == 0:
+        return exp.cast(node, "HUGEINT", dialect="duckdb")
+    widened = exp.cast(node, f"DECIMAL(38, {scale})", dialect="duckdb")
+    return exp.cast(exp.Mul(this=widened, expression=exp.Literal.number(10**scale)), "HUGEINT")
+
+
+def _power_of_ten(digits: int) -> exp.Expression:
+    return exp.cast(exp.Literal.string(str(10**digits)), "HUGEINT", dialect="duckdb")
+
+
+def decimal_quotient(
+    left: exp.Expression,
+    left_scale: int,
+    right: exp.Expression,
+    right_scale: int,
+    result: exp.DataType,
+) -> exp.Expression:
+    """left / right rounded half up to the result's scale, computed on exact integers."""
+    precision, scale = T.precision_scale(result)
+    shift = scale - left_scale + right_scale
+    numerator = _hugeint(left, left_scale)
+    if shift:
+        numerator = exp.Mul(this=numerator, expression=_power_of_ten(shift))
+    unscaled = exp.Anonymous(
+        this="trino_round_div", expressions=[numerator, _hugeint(right, right_scale)]
+    )
+    value: exp.Expression = exp.cast(unscaled, "DECIMAL(38, 0)", dialect="duckdb")
+    if scale:
+        unit = exp.cast(exp.Literal.string(f"0.{'0' * (scale - 1)}1"), f"DECIMAL({scale}, {scale})")
+        value = exp.Mul(this=value, expression=unit)
+    return exp.cast(value, f"DECIMAL({precision}, {scale})", dialect="duckdb")
+
+
+def divide(node: exp.Div) -> exp.Expression:
+    left, right = node.left, node.right
+    if T.is_integer(left.type) and T.is_integer(right.type):
+        return exp.IntDiv(this=left, expression=right)  # DuckDB's // truncates toward zero
+    if T.is_decimal(node.type):
+        return decimal_quotient(
+            left,
+            T.precision_scale(left.type)[1],
+            right,
+            T.precision_scale(right.type)[1],
+            node.type,
+        )
+    node.set("typed", False)  # a double division: DuckDB's `/` already is one
+    return node
+
+
+def _rewrap(aggregate: exp.Expression, wrapper: exp.Expression, inner: exp.Expression):
+    """`wrapper` (the FILTER and OVER clauses around `aggregate`) around another aggregate."""
+    if wrapper is aggregate:
+        return inner
+    copy = wrapper.copy()
+    copy.set("this", _rewrap(aggregate, wrapper.this, inner))
+    return copy
+
+
+def outermost(aggregate: exp.Expression) -> exp.Expression:
+    """The aggregate with its FILTER (WHERE …) and OVER (…) clauses: what it is replaced as."""
+    node = aggregate
+    while isinstance(node.parent, (exp.Filter, exp.Window)) and node.arg_key == "this":
+        node = node.parent
+    return node
+
+
+def decimal_average(node: exp.Avg) -> tuple[exp.Expression, exp.Expression] | None:
+    """avg(decimal(p, s)) is sum / count rounded half up to scale s, a decimal(p, s)."""
+    if not T.is_decimal(node.type):
+        return None
+    wrapper = outermost(node)
+    total = _rewrap(node, wrapper, exp.Sum(this=node.this.copy()))
+    count = _rewrap(node, wrapper, exp.Count(this=node.this.copy()))
+    scale = T.precision_scale(node.type)[1]
+    return wrapper, decimal_quotient(total, scale, count, 0, node.type)
+
+
+def integer_sum(node: exp.Sum) -> tuple[exp.Expression, exp.Expression] | None:
+    """sum() of integers is a bigint in Trino (DuckDB widens it to a 128-bit HUGEINT)."""
+    if not T.is_integer(node.this.type):
+        return None
+    wrapper = outermost(node)
+    return wrapper, exp.cast(wrapper.copy(), "BIGINT", dialect="duckdb")
+
+
+def count_if(node: exp.CountIf) -> exp.Expression:
+    """count_if counts rows where the condition is true: 0, never NULL, when none is
+    (https://trino.io/docs/current/functions/aggregate.html#count_if)."""
+    return exp.Count(this=exp.Case(ifs=[exp.If(this=node.this, true=exp.Literal.number(1))]))

@@ -1,0 +1,125 @@
+"""Everyday Trino functions whose DuckDB namesake answers differently, given Trino's answer.
+
+Each takes a typed node (flightlake.trino.annotate) and returns its DuckDB replacement; the
+rule each follows is cited on the function.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from flightlake.athena_sql import SqlError
+from flightlake.trino import types as T
+
+
+def _func(name: str, *args: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def split_part(node: exp.SplitPart) -> exp.Expression:
+    """Past the last field: NULL, not '' (https://trino.io/docs/current/functions/string.html#split_part)."""
+    return _func("trino_split_part", node.this, node.args["delimiter"], node.args["part_index"])
+
+
+def regexp_extract(node: exp.RegexpExtract) -> exp.Expression:
+    """No match: NULL, not '' (https://trino.io/docs/current/functions/regexp.html#regexp_extract)."""
+    matched = exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy())
+    return exp.Case(ifs=[exp.If(this=matched, true=node)])
+
+
+def text_to_integer(node: exp.Cast) -> exp.Expression | None:
+    """Text becomes an integer only when it is one: CAST('12.5' AS integer) fails and
+    try_cast gives NULL, where DuckDB rounds to 13
+    (https://trino.io/docs/current/functions/conversion.html)."""
+    source = node.this
+    if T.kind(source.type) not in exp.DataType.TEXT_TYPES or not T.is_integer(node.to):
+        return None
+    target = node.to.sql("athena").upper()
+    checked = exp.TryCast(this=source.copy(), to=node.to.copy())
+    if isinstance(node, exp.TryCast):
+        is_integer = _func("trino_is_integer_text", source.copy())
+        return exp.Case(ifs=[exp.If(this=is_integer, true=checked)])
+    message = exp.DPipe(
+        this=exp.DPipe(this=exp.Literal.string("Cannot cast '"), expression=source.copy()),
+        expression=exp.Literal.string(f"' to {target}"),
+    )
+    fails = exp.Or(
+        this=exp.Not(this=_func("trino_is_integer_text", source.copy())),
+        expression=exp.Is(this=checked.copy(), expression=exp.Null()),
+    )
+    return exp.Case(
+        ifs=[
+            exp.If(this=exp.Is(this=source.copy(), expression=exp.Null()), true=exp.Null()),
+            exp.If(this=exp.Paren(this=fails), true=_func("error", message)),
+        ],
+        default=checked,
+    )
+
+
+# Java format specifiers: %[flags][width][.precision]conversion
+_SPECIFIER = re.compile(
+    r"%(?P<flags>[-#+ 0,(]*)(?P<width>\d+)?(?:\.(?P<prec>\d+))?(?P<conv>[a-zA-Z%])"
+)
+
+
+def format_(node: exp.Format) -> exp.Expression:
+    """format() follows Java's Formatter (https://trino.io/docs/current/functions/string.html#format).
+    %s of text, integers, booleans, dates and decimals, %d of integers and %% are reproduced;
+    anything else is refused rather than formatted by C's rules."""
+    fmt = node.this
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise SqlError("format() takes a literal format string locally")
+    args = list(node.expressions)
+    parts: list[exp.Expression] = []
+    position = 0
+    used = 0
+    for match in _SPECIFIER.finditer(fmt.name):
+        if match.start() > position:
+            parts.append(exp.Literal.string(fmt.name[position : match.start()]))
+        position = match.end()
+        conv = match.group("conv")
+        if conv == "%" and not (
+            match.group("flags") or match.group("width") or match.group("prec")
+        ):
+            parts.append(exp.Literal.string("%"))
+            continue
+        if match.group("flags") or match.group("width") or match.group("prec") or conv not in "sd":
+            raise SqlError(
+                f"format(): {match.group(0)} follows Java's Formatter, which is not reproduced "
+                "locally (supported: %s, %d, %%)"
+            )
+        if used >= len(args):
+            raise SqlError(f"format(): {match.group(0)} has no argument")
+        arg = args[used]
+        used += 1
+        parts.append(_format_arg(arg, conv, match.group(0)))
+    if position < len(fmt.name):
+        parts.append(exp.Literal.string(fmt.name[position:]))
+    if not parts:
+        return exp.Literal.string("")
+    result = parts[0]
+    for part in parts[1:]:
+        result = exp.DPipe(this=result, expression=part)
+    # Java writes a NULL argument as "null"; the whole result is still text.
+    return result
+
+
+def _format_arg(arg: exp.Expression, conv: str, spec: str) -> exp.Expression:
+    dtype = arg.type
+    kind = T.kind(dtype)
+    if conv == "d" and not T.is_integer(dtype):
+        raise SqlError(f"format(): {spec} takes an integer, not {dtype.sql('athena')}")
+    if T.is_approximate(dtype):
+        text = _func("trino_java_double", arg)
+    elif kind in exp.DataType.TEXT_TYPES:
+        text = arg
+    elif T.is_integer(dtype) or T.is_decimal(dtype) or kind in (exp.DType.BOOLEAN, exp.DType.DATE):
+        text = exp.cast(arg, "VARCHAR", dialect="duckdb")
+    else:
+        raise SqlError(
+            f"format(): {spec} of a {dtype.sql('athena')} follows Java's toString, "
+            "which is not reproduced locally; cast it to varchar first"
+        )
+    return exp.Coalesce(this=text, expressions=[exp.Literal.string("null")])

@@ -1,0 +1,47 @@
+"""DuckDB macros that carry Trino's semantics where one DuckDB function is not enough.
+
+The rewrites (flightlake.trino.arithmetic, .functions, .temporal) call them by name; every
+connection that runs translated SQL has them (flightlake.query.run installs them).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MACROS = {
+    # n / d rounded half up (away from zero), on exact integers: a decimal division's
+    # unscaled result (https://trino.io/docs/current/functions/decimal.html).
+    "trino_round_div": (
+        "(n, d) AS CASE WHEN d = 0 THEN error('Division by zero') "
+        "ELSE sign(n) * sign(d) * ((2 * abs(n) + abs(d)) // (2 * abs(d))) END"
+    ),
+    # split_part past the last field is NULL, and an index below 1 an error
+    # (https://trino.io/docs/current/functions/string.html#split_part).
+    "trino_split_part": (
+        "(s, d, i) AS CASE WHEN i < 1 THEN error('Index must be greater than zero') "
+        "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END"
+    ),
+    # Casting text to an integer type accepts an optionally signed run of digits and
+    # nothing else: '12.5' is not an integer (https://trino.io/docs/current/functions/conversion.html).
+    "trino_is_integer_text": "(s) AS regexp_full_match(trim(s), '[+-]?[0-9]+')",
+    # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
+    "trino_offset": (
+        "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "
+        "'0') || ':' || lpad(CAST(abs(m) % 60 AS VARCHAR), 2, '0')"
+    ),
+    # A double as Java's Double.toString writes it, for the decimal range where that is the
+    # shortest round-trip form with at least one fractional digit; elsewhere Java switches to
+    # computerized scientific notation, which is refused rather than approximated.
+    "trino_java_double": (
+        "(x) AS CASE WHEN isnan(x) THEN 'NaN' WHEN x = 'infinity'::DOUBLE THEN 'Infinity' "
+        "WHEN x = '-infinity'::DOUBLE THEN '-Infinity' "
+        "WHEN x = 0 OR (abs(x) >= 1e-3 AND abs(x) < 1e7) THEN CAST(x AS VARCHAR) "
+        "ELSE error('a double outside [1e-3, 1e7) is written in Java''s scientific notation, "
+        "which is not reproduced locally') END"
+    ),
+}
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    for name, body in MACROS.items():
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {name}{body}")

@@ -1,0 +1,106 @@
+"""Values written as Athena writes them in a query's results, from their Trino type.
+
+A double is written by Java's Double.toString (0.7, 100.0, 1.0E10), a decimal with its type's
+scale (0.80), a timestamp(p) with p digits of a second, a timestamp with time zone followed by
+its zone, an array as [a, b], a map and a row as {k=v, …}, booleans as true and false
+(https://docs.aws.amazon.com/athena/latest/ug/querying.html#query-results-specify-location,
+https://trino.io/docs/current/language/types.html). JSON keeps numbers and nesting as JSON
+and writes decimals, dates and timestamps as that same text, so no digit is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+_DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
+_TIMESTAMP = re.compile(r"timestamp(?:\((\d+)\))?( with time zone)?")
+
+
+def java_double(value: float) -> str:
+    """Java's Double.toString: the shortest digits that round-trip, in decimal notation for
+    10^-3 <= |x| < 10^7 and as d.dddE±n elsewhere."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    digits, exponent = _shortest(abs(value))
+    if 1e-3 <= abs(value) < 1e7:
+        point = len(digits) + exponent  # digits before the decimal point
+        if point <= 0:
+            return f"{sign}0.{'0' * -point}{digits}"
+        whole, fraction = digits[:point].ljust(point, "0"), digits[point:]
+        return f"{sign}{whole}.{fraction or '0'}"
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent + len(digits) - 1}"
+
+
+def _shortest(value: float) -> tuple[str, int]:
+    """(digits, exponent) with value == int(digits) * 10**exponent, digits shortest (repr)."""
+    _, digits, exponent = Decimal(repr(value)).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    exponent += len(digits) - len(text)
+    return text or "0", int(exponent)
+
+
+def _timestamp(value: dt.datetime, precision: int) -> str:
+    text = value.strftime("%Y-%m-%d %H:%M:%S")
+    if precision:
+        text += "." + f"{value.microsecond:06d}".ljust(precision, "0")[:precision]
+    return text
+
+
+def cell(value: Any, trino_type: str = "", zone: str | None = None) -> str | None:
+    """The text Athena shows for one value (None for NULL)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return java_double(value)
+    if isinstance(value, Decimal):
+        match = _DECIMAL.fullmatch(trino_type)
+        scale = int(match.group(2)) if match else -value.as_tuple().exponent
+        return str(value.quantize(Decimal(1).scaleb(-scale))) if scale >= 0 else str(value)
+    if isinstance(value, dt.datetime):
+        match = _TIMESTAMP.fullmatch(trino_type)
+        precision = int(match.group(1)) if match and match.group(1) else 3
+        text = _timestamp(value.replace(tzinfo=None), precision)
+        if (match and match.group(2)) or value.tzinfo is not None:
+            text += f" {zone or 'UTC'}"
+        return text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        if value and isinstance(value[0], tuple):  # a map, as Arrow gives it: (key, value)
+            return "{" + ", ".join(f"{_inner(k)}={_inner(v)}" for k, v in value) + "}"
+        return "[" + ", ".join(_inner(v) for v in value) + "]"
+    if isinstance(value, dict):  # a row
+        return "{" + ", ".join(f"{k}={_inner(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _inner(value: Any) -> str:
+    text = cell(value)
+    return "null" if text is None else text
+
+
+def json_value(value: Any, trino_type: str = "", zone: str | None = None) -> Any:
+    """The value for JSON: numbers, booleans and nesting as JSON; everything whose JSON
+    number would lose digits or whose type JSON lacks as Athena's text."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else java_double(value)
+    if isinstance(value, list):
+        if value and isinstance(value[0], tuple):
+            return {str(cell(k)): json_value(v) for k, v in value}
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    return cell(value, trino_type, zone)

@@ -1,0 +1,181 @@
+"""One Athena statement to DuckDB SQL with Trino's answer: typed, refused, rewritten, named.
+
+parse (flightlake.athena_sql) → qualify and type every node (flightlake.trino.annotate) →
+refuse what cannot agree (flightlake.trino.refusals) → rewrite each node whose DuckDB meaning
+differs (arithmetic, functions, temporal) → name unaliased outputs as Athena does → DuckDB SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.errors import SqlglotError
+from sqlglot.schema import MappingSchema
+
+from flightlake.athena_sql import SqlError
+from flightlake.trino import arithmetic, functions, temporal
+from flightlake.trino.annotate import annotate
+from flightlake.trino.refusals import refusal
+
+UNNAMED = "athena_unnamed"
+
+
+def _unit(expression: exp.Expression) -> str:
+    unit = expression.args.get("unit")
+    return unit.name.upper() if unit is not None else "DAY"
+
+
+class DuckDBFromAthena(DuckDB):
+    class Generator(DuckDB.Generator):
+        TRANSFORMS = {  # noqa: RUF012 (sqlglot's own convention)
+            **DuckDB.Generator.TRANSFORMS,
+            # Trino counts whole units elapsed; DuckDB's DATE_DIFF counts boundaries crossed
+            # (10:00:59 → 10:01:00 is 1 minute there, 0 in Trino). DATE_SUB counts whole units.
+            # https://trino.io/docs/current/functions/datetime.html#date_diff
+            exp.DateDiff: lambda self, e: self.func(
+                "DATE_SUB", exp.Literal.string(_unit(e)), e.expression, e.this
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class Output:
+    """A result column: its name and Trino type as Athena reports them."""
+
+    name: str
+    trino_type: str
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    sql: str
+    outputs: tuple[Output, ...] | None  # None: the statement returns no rows
+
+
+def _cast_rewrite(node: exp.Cast) -> exp.Expression | None:
+    if node.to.this in exp.DataType.TEXT_TYPES:
+        return temporal.to_varchar(node)
+    return functions.text_to_integer(node)
+
+
+def _anonymous(node: exp.Anonymous) -> exp.Expression | None:
+    name = node.name.upper()
+    if name == "TO_ISO8601":
+        return temporal.to_iso8601(node)
+    if name == "WITH_TIMEZONE":
+        return temporal.with_timezone(node)
+    if name == "FORMAT_DATETIME":
+        return temporal.format_datetime(node)
+    return None
+
+
+Rewrite = Callable[
+    [exp.Expression], "exp.Expression | tuple[exp.Expression, exp.Expression] | None"
+]
+
+REWRITES: dict[type[exp.Expression], Rewrite] = {
+    exp.Div: arithmetic.divide,
+    exp.Avg: arithmetic.decimal_average,
+    exp.Sum: arithmetic.integer_sum,
+    exp.CountIf: arithmetic.count_if,
+    exp.SplitPart: functions.split_part,
+    exp.RegexpExtract: functions.regexp_extract,
+    exp.Format: functions.format_,
+    exp.Cast: _cast_rewrite,
+    exp.TryCast: _cast_rewrite,
+    exp.TimestampTrunc: temporal.keep_date,
+    exp.DateTrunc: temporal.keep_date,
+    exp.DateAdd: temporal.keep_date,
+    exp.AtTimeZone: temporal.at_time_zone,
+    exp.TimeToUnix: temporal.to_unixtime,
+    exp.Anonymous: _anonymous,
+}
+
+
+def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
+    for node in reversed(list(query.walk())):
+        if node is not query and node.parent is None:
+            continue  # replaced together with an ancestor already rewritten
+        why = refusal(node)
+        if why:
+            raise SqlError(f"{source}:{_line(node)}: {why}; not run locally (Athena would answer)")
+        handler = REWRITES.get(type(node))
+        if handler is None:
+            continue
+        try:
+            result = handler(node)
+        except SqlError as exc:
+            raise SqlError(f"{source}:{_line(node)}: {exc}") from None
+        if result is None or result is node:
+            continue
+        old, new = result if isinstance(result, tuple) else (node, result)
+        new.type = old.type
+        if old is query:
+            query = new
+        else:
+            old.replace(new)
+    return query
+
+
+def _line(node: exp.Expression) -> str:
+    for inner in node.walk():
+        line = inner.meta.get("line")
+        if line:
+            return str(line)
+    return "?"
+
+
+def _mark_unnamed(query: exp.Expression) -> None:
+    """Athena names an output that is neither a column nor aliased `_col<position>`."""
+    for select in _selects(query):
+        if not isinstance(select, (exp.Alias, exp.Column, exp.Star)) and not select.is_star:
+            select.meta[UNNAMED] = True
+
+
+def _selects(query: exp.Expression) -> list[exp.Expression]:
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    return query.selects if isinstance(query, exp.Query) else []
+
+
+def _outputs(query: exp.Expression) -> tuple[Output, ...]:
+    outputs = []
+    for position, select in enumerate(_selects(query)):
+        inner = select.this if isinstance(select, exp.Alias) else select
+        if inner.meta.get(UNNAMED):
+            select.replace(exp.alias_(inner, f"_col{position}", quoted=True))
+            name = f"_col{position}"
+        else:
+            name = select.alias_or_name
+        dtype = inner.type or exp.DataType.build("UNKNOWN")
+        outputs.append(Output(name, dtype.sql("athena").lower(), temporal.zone_of(dtype)))
+    return tuple(outputs)
+
+
+def translate(tree: exp.Expression, schema: MappingSchema, source: str) -> Translation:
+    """`tree`: one parsed Athena statement, database names already those of the catalog."""
+    create = tree if isinstance(tree, exp.Create) else None
+    query = create.expression if create is not None else tree
+    if not isinstance(query, exp.Query):
+        return Translation(tree.sql(dialect=DuckDBFromAthena), None)
+    _mark_unnamed(query)
+    try:
+        typed = annotate(query, schema)
+    except SqlglotError as exc:
+        raise SqlError(f"{source}: {str(exc).splitlines()[0]}") from None
+    # Names first: a rewrite may replace an output's expression and its meta with it.
+    outputs = _outputs(typed)
+    rewritten = _rewrite(typed, source)
+    for dtype in rewritten.find_all(exp.DataType):
+        # DuckDB stores TIMESTAMP(0) and (3) as coarser types that its functions treat apart;
+        # precision is Trino's business (kept in the types above), values stay microseconds.
+        if dtype.this in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ):
+            dtype.set("expressions", [])
+    if create is not None:
+        create.set("expression", rewritten)
+        return Translation(create.sql(dialect=DuckDBFromAthena), None)
+    return Translation(rewritten.sql(dialect=DuckDBFromAthena), outputs)

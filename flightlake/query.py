@@ -36,12 +36,13 @@ def to_duckdb(
 
 
 def _typed(table: pa.Table, outputs: tuple[Output, ...]) -> pa.Table:
+    """The result with Athena's column names, each field carrying its Trino type."""
     fields = []
-    for field, output in zip(table.schema, outputs, strict=False):
+    for field, output in zip(table.schema, outputs, strict=True):
         metadata = {"trino_type": output.trino_type}
         if output.zone:
             metadata["zone"] = output.zone
-        fields.append(field.with_metadata(metadata))
+        fields.append(field.with_name(output.name).with_metadata(metadata))
     return pa.Table.from_arrays(table.columns, schema=pa.schema(fields))
 
 

@@ -36,11 +36,12 @@ def _columns(result: pa.Table) -> list[tuple[str, str | None]]:
 
 
 def _rows(result: pa.Table, convert) -> list[list]:
-    types = _columns(result)
-    return [
-        [convert(value, *types[i]) for i, value in enumerate(row.values())]
-        for row in result.to_pylist()
+    """Rows by position: two columns may share a name (SELECT a.id, b.id)."""
+    columns = [
+        [convert(value, *kind) for value in column.to_pylist()]
+        for column, kind in zip(result.columns, _columns(result), strict=True)
     ]
+    return [list(row) for row in zip(*columns, strict=True)]
 
 
 def write(result: pa.Table, fmt: str, output: str | None, limit: int) -> None:
@@ -68,14 +69,26 @@ def write(result: pa.Table, fmt: str, output: str | None, limit: int) -> None:
         for row in _rows(result, text.cell):
             buffer.write(",".join("" if v is None else _quoted(v) for v in row) + "\n")
     else:
+        keys = _unique(result.column_names)
         for row in _rows(result, text.json_value):
-            record = dict(zip(result.column_names, row, strict=True))
+            record = dict(zip(keys, row, strict=True))
             buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
     if output:
         with open(output, "w") as fh:
             fh.write(buffer.getvalue())
     else:
         sys.stdout.write(buffer.getvalue())
+
+
+def _unique(names: list[str]) -> list[str]:
+    """JSON keys: a name repeated in the result (SELECT a.id, b.id) is suffixed with its
+    1-based column position from its second use on, so no value is dropped."""
+    seen: set[str] = set()
+    keys = []
+    for position, name in enumerate(names, start=1):
+        keys.append(name if name not in seen else f"{name}#{position}")
+        seen.add(name)
+    return keys
 
 
 def _quoted(value: str) -> str:

@@ -26,13 +26,14 @@ def split_part(node: exp.SplitPart) -> exp.Expression:
 def regexp_extract(node: exp.RegexpExtract) -> exp.Expression:
     """No match: NULL, not '' (https://trino.io/docs/current/functions/regexp.html#regexp_extract)."""
     matched = exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy())
-    return exp.Case(ifs=[exp.If(this=matched, true=node)])
+    return exp.Case(ifs=[exp.If(this=matched, true=node.copy())])
 
 
 def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     """Text becomes an integer only when it is one: CAST('12.5' AS integer) fails and
-    try_cast gives NULL, where DuckDB rounds to 13
-    (https://trino.io/docs/current/functions/conversion.html)."""
+    try_cast gives NULL, where DuckDB rounds to 13; a sign is allowed, spaces are not
+    (https://trino.io/docs/current/functions/conversion.html; Trino's VarcharOperators parse
+    with Long.parseLong)."""
     source = node.this
     if T.kind(source.type) not in exp.DataType.TEXT_TYPES or not T.is_integer(node.to):
         return None

@@ -22,8 +22,9 @@ MACROS = {
         "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END"
     ),
     # Casting text to an integer type accepts an optionally signed run of digits and
-    # nothing else: '12.5' is not an integer (https://trino.io/docs/current/functions/conversion.html).
-    "trino_is_integer_text": "(s) AS regexp_full_match(trim(s), '[+-]?[0-9]+')",
+    # nothing else, not even spaces: '12.5' and ' 12' are not integers
+    # (https://trino.io/docs/current/functions/conversion.html).
+    "trino_is_integer_text": "(s) AS regexp_full_match(s, '[+-]?[0-9]+')",
     # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
     "trino_offset": (
         "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "

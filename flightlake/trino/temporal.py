@@ -38,11 +38,18 @@ def _instant(node: exp.Expression) -> exp.Expression:
     return exp.cast(node, "TIMESTAMPTZ", dialect="duckdb")
 
 
+_TIME_UNITS = {"HOUR", "MINUTE", "SECOND", "MILLISECOND"}
+
+
 def keep_date(node: exp.Expression) -> exp.Expression:
-    """date_trunc and date_add on a DATE give a DATE in Trino, a TIMESTAMP in DuckDB."""
-    if T.kind(node.type) == DATE:
-        return exp.cast(node, "DATE", dialect="duckdb")
-    return node
+    """date_trunc and date_add on a DATE give a DATE in Trino (a TIMESTAMP in DuckDB), and
+    refuse a unit finer than a day."""
+    if T.kind(node.type) != DATE:
+        return node
+    unit = node.args.get("unit")
+    if unit is not None and unit.name.upper() in _TIME_UNITS:
+        raise SqlError(f"'{unit.name.lower()}' is not a valid DATE field")
+    return exp.cast(node.copy(), "DATE", dialect="duckdb")
 
 
 def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:

@@ -143,14 +143,12 @@ def _selects(query: exp.Expression) -> list[exp.Expression]:
 
 
 def _outputs(query: exp.Expression) -> tuple[Output, ...]:
+    """The result's columns as Athena names them. The SQL keeps sqlglot's own aliases (ORDER
+    BY 2 now refers to one); flightlake.query renames the result's columns."""
     outputs = []
     for position, select in enumerate(_selects(query)):
         inner = select.this if isinstance(select, exp.Alias) else select
-        if inner.meta.get(UNNAMED):
-            select.replace(exp.alias_(inner, f"_col{position}", quoted=True))
-            name = f"_col{position}"
-        else:
-            name = select.alias_or_name
+        name = f"_col{position}" if inner.meta.get(UNNAMED) else select.alias_or_name
         dtype = inner.type or exp.DataType.build("UNKNOWN")
         outputs.append(Output(name, dtype.sql("athena").lower(), temporal.zone_of(dtype)))
     return tuple(outputs)
@@ -176,6 +174,12 @@ def translate(tree: exp.Expression, schema: MappingSchema, source: str) -> Trans
         if dtype.this in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ):
             dtype.set("expressions", [])
     if create is not None:
+        unnamed = [o for o in outputs if o.name.startswith("_col")]
+        if unnamed:
+            raise SqlError(
+                f"{source}: CREATE VIEW: the column at position {outputs.index(unnamed[0]) + 1} "
+                "has no name; Athena requires one (alias it)"
+            )
         create.set("expression", rewritten)
         return Translation(create.sql(dialect=DuckDBFromAthena), None)
     return Translation(rewritten.sql(dialect=DuckDBFromAthena), outputs)

@@ -78,6 +78,21 @@ def _sum(self: TypeAnnotator, node: exp.Sum) -> None:
         self._set_type(node, arg)
 
 
+def _round(self: TypeAnnotator, node: exp.Round) -> None:
+    """round(decimal(p, s)) is a decimal(p - s + min(1, s), 0); round(decimal(p, s), n) keeps
+    the scale, the digits past n zeroed: a decimal(p + 1, s). Trino's MathFunctions (the
+    docs' `same as input`, https://trino.io/docs/current/functions/math.html#round, is loose)."""
+    _base(self, node)
+    arg = node.this.type
+    if not T.is_decimal(arg):
+        return
+    precision, scale = T.precision_scale(arg)
+    if node.args.get("decimals") is None:
+        self._set_type(node, T.decimal(precision - scale + min(1, scale), 0))
+    else:
+        self._set_type(node, T.decimal(precision + 1, scale))
+
+
 def _coerced(*args: str) -> Callable[[TypeAnnotator, exp.Expression], None]:
     """CASE, IF, COALESCE, NULLIF, greatest, least: branches of decimal and integer types
     meet at Trino's common decimal type (https://trino.io/docs/current/functions/decimal.html)."""
@@ -154,6 +169,7 @@ METADATA = {
     exp.Neg: {"annotator": _neg},
     exp.Avg: {"annotator": _avg},
     exp.Sum: {"annotator": _sum},
+    exp.Round: {"annotator": _round},
     exp.Case: {"annotator": _coerced("ifs", "default")},
     exp.If: {"annotator": _coerced("true", "false")},
     exp.Coalesce: {"annotator": _coerced("this", "expressions")},

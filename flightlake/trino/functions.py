@@ -59,6 +59,26 @@ def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     )
 
 
+def number_to_varchar(node: exp.Cast) -> exp.Expression | None:
+    """CAST(double AS varchar) is 1.5E0, not 1.5 (https://trino.io/docs/current/release/release-369.html);
+    flightlake.trino.text writes it, registered in DuckDB by flightlake.trino.macros."""
+    kind = T.kind(node.this.type)
+    if kind == exp.DType.DOUBLE:
+        return _func("trino_double_varchar", node.this)
+    if kind == exp.DType.FLOAT:
+        return _func("trino_real_varchar", node.this)
+    return None
+
+
+def subscript(node: exp.Bracket) -> exp.Expression | None:
+    """arr[i] outside the array is an error; element_at(arr, i) is NULL
+    (https://trino.io/docs/current/functions/array.html#subscript-operator)."""
+    if node.args.get("safe") or T.kind(node.this.type) != exp.DType.ARRAY:
+        return None
+    (index,) = node.expressions
+    return _func("trino_subscript", node.this, index)
+
+
 # Java format specifiers: %[flags][width][.precision]conversion
 _SPECIFIER = re.compile(
     r"%(?P<flags>[-#+ 0,(]*)(?P<width>\d+)?(?:\.(?P<prec>\d+))?(?P<conv>[a-zA-Z%])"

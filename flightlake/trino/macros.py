@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from flightlake.trino.text import double_varchar, real_varchar
+
 MACROS = {
     # n / d rounded half up (away from zero), on exact integers: a decimal division's
     # unscaled result (https://trino.io/docs/current/functions/decimal.html).
@@ -25,6 +27,14 @@ MACROS = {
     # nothing else, not even spaces: '12.5' and ' 12' are not integers
     # (https://trino.io/docs/current/functions/conversion.html).
     "trino_is_integer_text": "(s) AS regexp_full_match(s, '[+-]?[0-9]+')",
+    # arr[i] fails outside the array, where element_at(arr, i) is NULL
+    # (https://trino.io/docs/current/functions/array.html#subscript-operator).
+    "trino_subscript": (
+        "(a, i) AS CASE WHEN i = 0 THEN error('SQL array indices start at 1') "
+        "WHEN i < 0 THEN error('Array subscript is negative: ' || i) "
+        "WHEN i > len(a) THEN error('Array subscript must be less than or equal to array "
+        "length: ' || i || ' > ' || len(a)) ELSE a[i] END"
+    ),
     # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
     "trino_offset": (
         "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "
@@ -46,3 +56,8 @@ MACROS = {
 def install(con: duckdb.DuckDBPyConnection) -> None:
     for name, body in MACROS.items():
         con.execute(f"CREATE OR REPLACE TEMP MACRO {name}{body}")
+    try:
+        con.create_function("trino_double_varchar", double_varchar, ["DOUBLE"], "VARCHAR")
+        con.create_function("trino_real_varchar", real_varchar, ["FLOAT"], "VARCHAR")
+    except duckdb.NotImplementedException:  # this connection has them already
+        pass

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
+
+import numpy as np
 
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 _TIMESTAMP = re.compile(r"timestamp(?:\((\d+)\))?( with time zone)?")
@@ -38,6 +40,37 @@ def java_double(value: float) -> str:
         whole, fraction = digits[:point].ljust(point, "0"), digits[point:]
         return f"{sign}{whole}.{fraction or '0'}"
     return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent + len(digits) - 1}"
+
+
+def double_varchar(value: float) -> str:
+    """CAST(double AS varchar): the SQL standard's scientific form, 1.5E0, 1.0E10, 1.0E-3
+    (DecimalFormat "0.0###################E0" in Trino's DoubleOperators, since Trino 369:
+    https://trino.io/docs/current/release/release-369.html)."""
+    return _scientific(value, repr(value), 20)
+
+
+def real_varchar(value: float) -> str:
+    """CAST(real AS varchar): the same form with at most 6 digits after the point
+    (DecimalFormat "0.0#####E0" of the float's shortest digits, Trino's RealOperators)."""
+    return _scientific(value, str(np.float32(value)), 6)
+
+
+def _scientific(value: float, shortest: str, fraction_digits: int) -> str:
+    if math.isnan(value) or math.isinf(value):
+        return java_double(value)
+    if value == 0:
+        return "-0E0" if math.copysign(1.0, value) < 0 else "0E0"
+    exact = Decimal(shortest)
+    exponent = exact.adjusted()
+    mantissa = exact.scaleb(-exponent).quantize(
+        Decimal(1).scaleb(-fraction_digits), rounding=ROUND_HALF_EVEN
+    )
+    if abs(mantissa) >= 10:  # 9.9999995 rounded up to 10: one more power of ten
+        mantissa, exponent = (mantissa / 10), exponent + 1
+    digits = format(mantissa.normalize(), "f")
+    if "." not in digits:
+        digits += ".0"
+    return f"{digits}E{exponent}"
 
 
 def _shortest(value: float) -> tuple[str, int]:

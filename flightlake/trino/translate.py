@@ -58,7 +58,7 @@ class Translation:
 
 def _cast_rewrite(node: exp.Cast) -> exp.Expression | None:
     if node.to.this in exp.DataType.TEXT_TYPES:
-        return temporal.to_varchar(node)
+        return functions.number_to_varchar(node) or temporal.to_varchar(node)
     return functions.text_to_integer(node)
 
 
@@ -92,6 +92,7 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.DateAdd: temporal.keep_date,
     exp.AtTimeZone: temporal.at_time_zone,
     exp.TimeToUnix: temporal.to_unixtime,
+    exp.Bracket: functions.subscript,
     exp.Anonymous: _anonymous,
 }
 

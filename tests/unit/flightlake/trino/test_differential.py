@@ -93,6 +93,19 @@ CASES = [
         DECIMAL,
     ),
     ("double_avg", "SELECT avg(dist) FROM t.f", [("2.75",)], AGGREGATE),
+    # round() of a decimal keeps its scale; of a double, rounds half away from zero
+    (
+        "round_decimal",
+        "SELECT round(12.345, 2), round(2.5), round(-2.5), round(fare, 1) FROM t.f WHERE id = 1",
+        [("12.350", "3", "-3", "12.30")],
+        MATH,
+    ),
+    (
+        "round_double",
+        "SELECT round(2.675e0, 2), round(1.005e0, 2), round(-2.5e0), round(15, -1)",
+        [("2.68", "1.0", "-3.0", "20")],
+        MATH,
+    ),
     (
         "decimal_window_avg",
         "SELECT id, avg(fare) OVER (PARTITION BY carrier) FROM t.f WHERE carrier = 'UA' "
@@ -124,6 +137,12 @@ CASES = [
         [("JFK", "EWR", "3", "4", "007", "cba")],
         STRING,
     ),
+    (
+        "regexp_like",
+        "SELECT regexp_like('UA', '^[A-Z0-9]{2}$'), regexp_like('U$', '^[A-Z0-9]{2}$')",
+        [("true", "false")],
+        REGEXP,
+    ),
     ("regexp_extract_no_match", "SELECT regexp_extract('EWR-JFK', '[0-9]+')", [(None,)], REGEXP),
     (
         "regexp_extract_group",
@@ -133,8 +152,32 @@ CASES = [
     ),
     # --- conversions
     ("try_cast_fraction_to_int", "SELECT try_cast('12.5' AS integer)", [(None,)], CONVERSION),
-    ("try_cast_int", "SELECT try_cast('12' AS integer), try_cast('-3' AS bigint)", [("12", "-3")], CONVERSION),
+    (
+        "try_cast_int",
+        "SELECT try_cast('12' AS integer), try_cast('-3' AS bigint)",
+        [("12", "-3")],
+        CONVERSION,
+    ),
     ("try_cast_word", "SELECT try_cast('abc' AS double)", [(None,)], CONVERSION),
+    (
+        "try_cast_sign_and_spaces",
+        "SELECT try_cast('+12' AS integer), try_cast(' 12' AS integer)",
+        [("12", None)],
+        CONVERSION,
+    ),
+    (
+        "cast_double_varchar",
+        "SELECT CAST(1.5e0 AS varchar), CAST(dist * 40 AS varchar), CAST(1e0 / 1000 AS varchar) "
+        "FROM t.f WHERE id = 1",
+        [("1.5E0", "1.0E2", "1.0E-3")],
+        CONVERSION,
+    ),
+    (
+        "cast_decimal_varchar",
+        "SELECT CAST(fare AS varchar), CAST(0.05 AS varchar) FROM t.f WHERE id = 3",
+        [("100.00", "0.05")],
+        CONVERSION,
+    ),
     (
         "cast_timestamp_literal_varchar",
         "SELECT CAST(TIMESTAMP '2013-01-01 05:00:00' AS varchar)",
@@ -228,6 +271,12 @@ CASES = [
         "with_timezone_instant",
         "SELECT to_unixtime(with_timezone(TIMESTAMP '2013-07-01 12:00:00', 'Europe/Paris'))",
         [("1.3726728E9",)],
+        DATETIME,
+    ),
+    (
+        "from_iso8601_hour",
+        "SELECT hour(from_iso8601_timestamp('2013-01-01T10:00:00Z'))",
+        [("10",)],
         DATETIME,
     ),
     ("to_iso8601_date", "SELECT to_iso8601(DATE '2013-01-31')", [("2013-01-31",)], DATETIME),
@@ -362,6 +411,8 @@ def test_every_case_names_its_rule():
         ("SELECT 1.0 / 0", "Division by zero"),
         ("SELECT CAST('12.5' AS integer)", "Cannot cast '12.5' to INT"),
         ("SELECT split_part('a,b', ',', 0)", "Index must be greater than zero"),
+        ("SELECT ARRAY[1, 2, 3][5]", "Array subscript must be less than or equal to array length"),
+        ("SELECT date_add('hour', 1, DATE '2013-01-01')", "'hour' is not a valid DATE field"),
     ],
 )
 def test_trino_errors(con, sql, message):

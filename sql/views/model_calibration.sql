@@ -8,7 +8,9 @@ SELECT
     least(floor(p.score * 10), 9) / 10.0 AS score_band,
     count(*) AS flights,
     avg(p.score) AS mean_score,
-    avg(CASE WHEN f.on_time THEN 0.0 ELSE 1.0 END) AS late_rate
+    -- 0e0 and 1e0 are doubles: avg over the decimals 0.0 and 1.0 is a decimal(2,1) in Athena,
+    -- a rate rounded to one digit.
+    avg(CASE WHEN f.on_time THEN 0e0 ELSE 1e0 END) AS late_rate
 FROM curated.predictions p
 JOIN curated.flights f ON f.flight_id = p.flight_id
 GROUP BY p.model_version, least(floor(p.score * 10), 9) / 10.0

@@ -1,5 +1,7 @@
 """The CLI end to end on two real days: land, run, status, and one-line errors."""
 
+from csv import reader
+
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
@@ -31,8 +33,9 @@ def test_land_run_status(lake_dir):
     q = "SELECT origin, count(*) AS n FROM curated.flights GROUP BY origin ORDER BY origin"
     csv = runner.invoke(app, ["sql", q, "--format", "csv", *lake])
     assert csv.exit_code == 0, csv.output
-    assert csv.output.splitlines()[0] == '"origin","n"'
-    assert sum(int(x.split(",")[1]) for x in csv.output.splitlines()[1:]) == 1785
+    rows = list(reader(csv.output.splitlines()))
+    assert rows[0] == ["origin", "n"]
+    assert sum(int(n) for _, n in rows[1:]) == 1785
     out = lake_dir.parent / "stats.parquet"
     written = runner.invoke(
         app,

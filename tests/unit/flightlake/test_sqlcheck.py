@@ -28,3 +28,34 @@ def test_problems_are_reported_with_file_and_line(tmp_path):
         "sql/queries/b.sql:3: unknown table curated.nothing",
         "sql/queries/c.sql:2:9: Expecting )",
     ]
+
+
+def test_constructs_that_would_answer_differently_are_reported(tmp_path):
+    sql = tmp_path / "sql"
+    (sql / "views").mkdir(parents=True)
+    (sql / "queries").mkdir()
+    (sql / "queries" / "p90.sql").write_text(
+        "-- approximate\nSELECT origin,\n  approx_percentile(dep_delay, 0.9)\n"
+        "FROM curated.flights GROUP BY origin\n"
+    )
+    (sql / "queries" / "hll.sql").write_text(
+        "SELECT approx_distinct(tailnum) FROM curated.flights\n"
+    )
+    count, problems = check_all(sql)
+    assert count == 2
+    assert problems[0].startswith("sql/queries/hll.sql:1: approx_distinct: ")
+    assert "count(DISTINCT x) is exact" in problems[0]
+    assert problems[1].startswith("sql/queries/p90.sql:3: approx_percentile: ")
+    assert all(p.endswith("not run locally (Athena would answer)") for p in problems)
+
+
+def test_a_view_refused_stops_the_check_at_that_view(tmp_path):
+    sql = tmp_path / "sql"
+    (sql / "views").mkdir(parents=True)
+    (sql / "queries").mkdir()
+    (sql / "views" / "v.sql").write_text(
+        "CREATE OR REPLACE VIEW curated.v AS\n"
+        "SELECT origin, approx_distinct(dest) AS dests FROM curated.flights GROUP BY origin"
+    )
+    _, problems = check_all(sql)
+    assert len(problems) == 1 and problems[0].startswith("sql/views/v.sql:2: approx_distinct: ")

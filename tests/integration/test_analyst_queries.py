@@ -42,7 +42,9 @@ def test_integer_division_of_sums(con, src):
         "ORDER BY origin",
     )
     by = src.groupby("origin").distance
-    assert got == [(o, str(int(s) // int(n))) for (o, s), n in zip(by.sum().items(), by.size())]
+    assert got == [
+        (o, str(int(s) // int(n))) for (o, s), n in zip(by.sum().items(), by.size(), strict=True)
+    ]
 
 
 def test_decade_buckets(con, src, source_tables):

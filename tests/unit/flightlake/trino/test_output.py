@@ -104,5 +104,8 @@ def test_double_varchar_is_always_scientific(x):
     written = double_varchar(x)
     assert float(written.replace("E", "e")) == x
     mantissa = written.lstrip("-").split("E")[0]
-    assert "." in mantissa and mantissa.split(".")[1] != ""
-    assert 1 <= float(mantissa) < 10 or x == 0
+    if x == 0:
+        assert mantissa == "0"  # 0E0, -0E0
+    else:
+        assert "." in mantissa and mantissa.split(".")[1] != ""
+        assert 1 <= float(mantissa) < 10

@@ -48,6 +48,7 @@ class Output:
     name: str
     trino_type: str
     zone: str | None = None
+    named: bool = True  # False: Athena made the name up (_col<position>)
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,23 @@ def _outputs(query: exp.Expression) -> tuple[Output, ...]:
     outputs = []
     for position, select in enumerate(_selects(query)):
         inner = select.this if isinstance(select, exp.Alias) else select
-        name = f"_col{position}" if inner.meta.get(UNNAMED) else select.alias_or_name
+        named = not inner.meta.get(UNNAMED)
+        name = select.alias_or_name if named else f"_col{position}"
         dtype = inner.type or exp.DataType.build("UNKNOWN")
-        outputs.append(Output(name, dtype.sql("athena").lower(), temporal.zone_of(dtype)))
+        outputs.append(Output(name, dtype.sql("athena").lower(), temporal.zone_of(dtype), named))
     return tuple(outputs)
+
+
+def _check_view_columns(outputs: tuple[Output, ...], source: str) -> None:
+    """A view's columns need names, each once: Trino's StatementAnalyzer refuses the view
+    (MISSING_COLUMN_NAME, DUPLICATE_COLUMN_NAME) where DuckDB would make up names."""
+    seen: set[str] = set()
+    for position, output in enumerate(outputs, start=1):
+        if not output.named:
+            raise SqlError(f"{source}: Column name not specified at position {position}")
+        if output.name in seen:
+            raise SqlError(f"{source}: Column name '{output.name}' specified more than once")
+        seen.add(output.name)
 
 
 def translate(tree: exp.Expression, schema: MappingSchema, source: str) -> Translation:
@@ -175,12 +189,7 @@ def translate(tree: exp.Expression, schema: MappingSchema, source: str) -> Trans
         if dtype.this in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ):
             dtype.set("expressions", [])
     if create is not None:
-        unnamed = [o for o in outputs if o.name.startswith("_col")]
-        if unnamed:
-            raise SqlError(
-                f"{source}: CREATE VIEW: the column at position {outputs.index(unnamed[0]) + 1} "
-                "has no name; Athena requires one (alias it)"
-            )
+        _check_view_columns(outputs, source)
         create.set("expression", rewritten)
         return Translation(create.sql(dialect=DuckDBFromAthena), None)
     return Translation(rewritten.sql(dialect=DuckDBFromAthena), outputs)

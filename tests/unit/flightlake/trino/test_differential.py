@@ -419,3 +419,15 @@ def test_trino_errors(con, sql, message):
     """Where Trino fails the query, so does the local run, with Trino's message."""
     with pytest.raises(SqlError, match=message):
         athena_rows(con, sql)
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("CREATE VIEW t.v AS SELECT id, delay / 2 FROM t.f", "not specified at position 2"),
+        ("CREATE VIEW t.v AS SELECT id, delay AS id FROM t.f", "'id' specified more than once"),
+    ],
+)
+def test_views_need_a_name_per_column(con, sql, message):
+    with pytest.raises(SqlError, match=message):
+        athena_rows(con, sql)

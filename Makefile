@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python bench/bench_curated_sql.py
 	$(BIN)/python bench/bench_quality.py
 	$(BIN)/python bench/bench_model.py --lake $(LAKE)  # needs `make run` first
+	$(BIN)/python bench/bench_sql.py --lake $(LAKE)  # needs `make run` first
 
 # Regenerate the lock after changing dependencies in pyproject.toml. Every module Glue 5.1
 # provides is locked at Glue's version, but boto3 and its two companions: the SageMaker SDK

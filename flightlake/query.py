@@ -9,6 +9,7 @@ Athena shows it (flightlake.trino.text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import duckdb
@@ -56,15 +57,27 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, source: str = "<query>") -> pa
             # DuckDB evaluates lazily: conversion errors surface only when fetching.
             table = relation.to_arrow_table() if relation is not None else None
         except duckdb.Error as exc:
-            raise SqlError(
-                _locate(con, sql, source) or f"{source}: {str(exc).strip().splitlines()[0]}"
-            ) from None
+            raise SqlError(_locate(con, sql, source) or _engine_error(exc, source)) from None
         result = (
             _typed(table, translation.outputs)
             if table is not None and translation.outputs
             else table
         )
     return result
+
+
+_MISSING_FUNCTION = re.compile(r"Catalog Error: \w+ Function with name (\w+) does not exist")
+
+
+def _engine_error(exc: duckdb.Error, source: str) -> str:
+    first = str(exc).strip().splitlines()[0]
+    missing = _MISSING_FUNCTION.search(first)
+    if missing:
+        return (
+            f"{source}: {missing.group(1)}(): not available locally (DuckDB has no such "
+            "function); Athena may have it: flightlake sql --athena"
+        )
+    return f"{source}: {first}"
 
 
 def _locate(con: duckdb.DuckDBPyConnection, sql: str, source: str) -> str | None:

@@ -14,7 +14,8 @@ MACROS = {
     # n / d rounded half up (away from zero), on exact integers: a decimal division's
     # unscaled result (https://trino.io/docs/current/functions/decimal.html).
     "trino_round_div": (
-        "(n, d) AS CASE WHEN d = 0 THEN error('Division by zero') "
+        "(n, d) AS CASE WHEN n IS NULL OR d IS NULL THEN NULL "
+        "WHEN d = 0 THEN error('Division by zero') "
         "ELSE sign(n) * sign(d) * ((2 * abs(n) + abs(d)) // (2 * abs(d))) END"
     ),
     # split_part past the last field is NULL, and an index below 1 an error

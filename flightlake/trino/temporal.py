@@ -52,6 +52,18 @@ def keep_date(node: exp.Expression) -> exp.Expression:
     return exp.cast(node.copy(), "DATE", dialect="duckdb")
 
 
+def date_plus_interval(node: exp.Binary) -> exp.Expression:
+    """DATE ± INTERVAL '1' DAY is a DATE in Trino, a TIMESTAMP in DuckDB; an interval of hours
+    or less added to a DATE is an error (https://trino.io/docs/current/functions/datetime.html)."""
+    intervals = [side for side in (node.left, node.right) if isinstance(side, exp.Interval)]
+    if T.kind(node.type) != DATE or not intervals:
+        return node
+    unit = intervals[0].args.get("unit")
+    if unit is not None and unit.name.upper() in _TIME_UNITS:
+        raise SqlError(f"Cannot add {unit.name.lower()} to a DATE")
+    return exp.cast(node.copy(), "DATE", dialect="duckdb")
+
+
 def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
     zone = zone_of(node.type)
     if zone is None:

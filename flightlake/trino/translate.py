@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
-from sqlglot.errors import SqlglotError
+from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 from sqlglot.schema import MappingSchema
 
 from flightlake.athena_sql import SqlError
@@ -80,6 +80,8 @@ Rewrite = Callable[
 
 REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.Div: arithmetic.divide,
+    exp.Add: temporal.date_plus_interval,
+    exp.Sub: temporal.date_plus_interval,
     exp.Avg: arithmetic.decimal_average,
     exp.Sum: arithmetic.integer_sum,
     exp.CountIf: arithmetic.count_if,
@@ -191,5 +193,14 @@ def translate(tree: exp.Expression, schema: MappingSchema, source: str) -> Trans
     if create is not None:
         _check_view_columns(outputs, source)
         create.set("expression", rewritten)
-        return Translation(create.sql(dialect=DuckDBFromAthena), None)
-    return Translation(rewritten.sql(dialect=DuckDBFromAthena), outputs)
+        return Translation(_duckdb_sql(create, source), None)
+    return Translation(_duckdb_sql(rewritten, source), outputs)
+
+
+def _duckdb_sql(tree: exp.Expression, source: str) -> str:
+    """What sqlglot cannot express in DuckDB (reduce's finish function, …) is refused, not
+    dropped with a warning."""
+    try:
+        return tree.sql(dialect=DuckDBFromAthena, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as exc:
+        raise SqlError(f"{source}: {str(exc).splitlines()[0]}; not run locally") from None

@@ -74,9 +74,10 @@ def _anonymous(node: exp.Anonymous) -> exp.Expression | None:
     return None
 
 
-Rewrite = Callable[
-    [exp.Expression], "exp.Expression | tuple[exp.Expression, exp.Expression] | None"
-]
+# A rewrite returns the node's replacement, or (an ancestor to replace, its replacement) when
+# the node's FILTER and OVER clauses go with it; None leaves the node as it is.
+Replacement = exp.Expression | tuple[exp.Expression, exp.Expression] | None
+Rewrite = Callable[[exp.Expression], Replacement]
 
 REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.Div: arithmetic.divide,
@@ -103,7 +104,7 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
 def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
     for node in reversed(list(query.walk())):
         if node is not query and node.parent is None:
-            continue  # replaced together with an ancestor already rewritten
+            continue  # a FILTER or OVER clause replaced with the aggregate inside it
         why = refusal(node)
         if why:
             raise SqlError(f"{source}:{_line(node)}: {why}; not run locally (Athena would answer)")
@@ -136,7 +137,7 @@ def _line(node: exp.Expression) -> str:
 def _mark_unnamed(query: exp.Expression) -> None:
     """Athena names an output that is neither a column nor aliased `_col<position>`."""
     for select in _selects(query):
-        if not isinstance(select, (exp.Alias, exp.Column, exp.Star)) and not select.is_star:
+        if not isinstance(select, (exp.Alias, exp.Column)) and not select.is_star:
             select.meta[UNNAMED] = True
 
 

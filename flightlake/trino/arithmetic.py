@@ -11,18 +11,19 @@ from __future__ import annotations
 from sqlglot import exp
 
 from flightlake.trino import types as T
+from flightlake.trino.nodes import cast, func
 
 
 def _hugeint(node: exp.Expression, scale: int) -> exp.Expression:
     """The unscaled integer of a decimal (or integer) value: 12.34 at scale 2 is 1234."""
     if scale == 0:
-        return exp.cast(node, "HUGEINT", dialect="duckdb")
-    widened = exp.cast(node, f"DECIMAL(38, {scale})", dialect="duckdb")
-    return exp.cast(exp.Mul(this=widened, expression=exp.Literal.number(10**scale)), "HUGEINT")
+        return cast(node, "HUGEINT")
+    widened = cast(node, f"DECIMAL(38, {scale})")
+    return cast(exp.Mul(this=widened, expression=_power_of_ten(scale)), "HUGEINT")
 
 
 def _power_of_ten(digits: int) -> exp.Expression:
-    return exp.cast(exp.Literal.string(str(10**digits)), "HUGEINT", dialect="duckdb")
+    return cast(exp.Literal.string(str(10**digits)), "HUGEINT")
 
 
 def decimal_quotient(
@@ -38,14 +39,12 @@ def decimal_quotient(
     numerator = _hugeint(left, left_scale)
     if shift:
         numerator = exp.Mul(this=numerator, expression=_power_of_ten(shift))
-    unscaled = exp.Anonymous(
-        this="trino_round_div", expressions=[numerator, _hugeint(right, right_scale)]
-    )
-    value: exp.Expression = exp.cast(unscaled, "DECIMAL(38, 0)", dialect="duckdb")
+    unscaled = func("trino_round_div", numerator, _hugeint(right, right_scale))
+    value: exp.Expression = cast(unscaled, "DECIMAL(38, 0)")
     if scale:
-        unit = exp.cast(exp.Literal.string(f"0.{'0' * (scale - 1)}1"), f"DECIMAL({scale}, {scale})")
+        unit = cast(exp.Literal.string(f"0.{'0' * (scale - 1)}1"), f"DECIMAL({scale}, {scale})")
         value = exp.Mul(this=value, expression=unit)
-    return exp.cast(value, f"DECIMAL({precision}, {scale})", dialect="duckdb")
+    return cast(value, f"DECIMAL({precision}, {scale})")
 
 
 def divide(node: exp.Div) -> exp.Expression:
@@ -97,7 +96,7 @@ def integer_sum(node: exp.Sum) -> tuple[exp.Expression, exp.Expression] | None:
     if not T.is_integer(node.this.type):
         return None
     wrapper = outermost(node)
-    return wrapper, exp.cast(wrapper.copy(), "BIGINT", dialect="duckdb")
+    return wrapper, cast(wrapper.copy(), "BIGINT")
 
 
 def count_if(node: exp.CountIf) -> exp.Expression:

@@ -12,15 +12,12 @@ from sqlglot import exp
 
 from flightlake.athena_sql import SqlError
 from flightlake.trino import types as T
-
-
-def _func(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=list(args))
+from flightlake.trino.nodes import cast, func
 
 
 def split_part(node: exp.SplitPart) -> exp.Expression:
     """Past the last field: NULL, not '' (https://trino.io/docs/current/functions/string.html#split_part)."""
-    return _func("trino_split_part", node.this, node.args["delimiter"], node.args["part_index"])
+    return func("trino_split_part", node.this, node.args["delimiter"], node.args["part_index"])
 
 
 def regexp_extract(node: exp.RegexpExtract) -> exp.Expression:
@@ -40,20 +37,20 @@ def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     target = node.to.sql("athena").upper()
     checked = exp.TryCast(this=source.copy(), to=node.to.copy())
     if isinstance(node, exp.TryCast):
-        is_integer = _func("trino_is_integer_text", source.copy())
+        is_integer = func("trino_is_integer_text", source.copy())
         return exp.Case(ifs=[exp.If(this=is_integer, true=checked)])
     message = exp.DPipe(
         this=exp.DPipe(this=exp.Literal.string("Cannot cast '"), expression=source.copy()),
         expression=exp.Literal.string(f"' to {target}"),
     )
     fails = exp.Or(
-        this=exp.Not(this=_func("trino_is_integer_text", source.copy())),
+        this=exp.Not(this=func("trino_is_integer_text", source.copy())),
         expression=exp.Is(this=checked.copy(), expression=exp.Null()),
     )
     return exp.Case(
         ifs=[
             exp.If(this=exp.Is(this=source.copy(), expression=exp.Null()), true=exp.Null()),
-            exp.If(this=exp.Paren(this=fails), true=_func("error", message)),
+            exp.If(this=exp.Paren(this=fails), true=func("error", message)),
         ],
         default=checked,
     )
@@ -64,9 +61,9 @@ def number_to_varchar(node: exp.Cast) -> exp.Expression | None:
     flightlake.trino.text writes it, registered in DuckDB by flightlake.trino.macros."""
     kind = T.kind(node.this.type)
     if kind == exp.DType.DOUBLE:
-        return _func("trino_double_varchar", node.this)
+        return func("trino_double_varchar", node.this)
     if kind == exp.DType.FLOAT:
-        return _func("trino_real_varchar", node.this)
+        return func("trino_real_varchar", node.this)
     return None
 
 
@@ -76,7 +73,7 @@ def subscript(node: exp.Bracket) -> exp.Expression | None:
     if node.args.get("safe") or T.kind(node.this.type) != exp.DType.ARRAY:
         return None
     (index,) = node.expressions
-    return _func("trino_subscript", node.this, index)
+    return func("trino_subscript", node.this, index)
 
 
 # Java format specifiers: %[flags][width][.precision]conversion
@@ -133,11 +130,11 @@ def _format_arg(arg: exp.Expression, conv: str, spec: str) -> exp.Expression:
     if conv == "d" and not T.is_integer(dtype):
         raise SqlError(f"format(): {spec} takes an integer, not {dtype.sql('athena')}")
     if T.is_approximate(dtype):
-        text = _func("trino_java_double", arg)
+        text = func("trino_java_double", arg)
     elif kind in exp.DataType.TEXT_TYPES:
         text = arg
     elif T.is_integer(dtype) or T.is_decimal(dtype) or kind in (exp.DType.BOOLEAN, exp.DType.DATE):
-        text = exp.cast(arg, "VARCHAR", dialect="duckdb")
+        text = cast(arg, "VARCHAR")
     else:
         raise SqlError(
             f"format(): {spec} of a {dtype.sql('athena')} follows Java's toString, "

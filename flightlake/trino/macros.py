@@ -16,7 +16,10 @@ MACROS = {
     "trino_round_div": (
         "(n, d) AS CASE WHEN n IS NULL OR d IS NULL THEN NULL "
         "WHEN d = 0 THEN error('Division by zero') "
-        "ELSE sign(n) * sign(d) * ((2 * abs(n) + abs(d)) // (2 * abs(d))) END"
+        # The remainder compared with what is left of the divisor: no doubling that could
+        # overflow a 38-digit quotient.
+        "ELSE sign(n) * sign(d) * (abs(n) // abs(d) + CASE WHEN abs(n) % abs(d) >= "
+        "abs(d) - abs(n) % abs(d) THEN 1 ELSE 0 END) END"
     ),
     # split_part past the last field is NULL, and an index below 1 an error
     # (https://trino.io/docs/current/functions/string.html#split_part).

@@ -16,6 +16,7 @@ from sqlglot.dialects.hive import Hive
 from flightlake.athena_sql import SqlError
 from flightlake.trino import types as T
 from flightlake.trino.annotate import ZONE
+from flightlake.trino.nodes import cast, func
 
 DATE = exp.DType.DATE
 
@@ -24,18 +25,14 @@ def zone_of(dtype: exp.DataType | None) -> str | None:
     return dtype.meta.get(ZONE) if dtype is not None else None
 
 
-def _func(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=list(args))
-
-
 def _instant(node: exp.Expression) -> exp.Expression:
     """A DuckDB TIMESTAMPTZ for a timestamp of any of the three representations."""
     zone = zone_of(node.type)
     if zone is not None:
-        return _func("timezone", exp.Literal.string(zone), node)
+        return func("timezone", exp.Literal.string(zone), node)
     if T.kind(node.type) == exp.DType.TIMESTAMPTZ:
         return node
-    return exp.cast(node, "TIMESTAMPTZ", dialect="duckdb")
+    return cast(node, "TIMESTAMPTZ")
 
 
 _TIME_UNITS = {"HOUR", "MINUTE", "SECOND", "MILLISECOND"}
@@ -49,7 +46,7 @@ def keep_date(node: exp.Expression) -> exp.Expression:
     unit = node.args.get("unit")
     if unit is not None and unit.name.upper() in _TIME_UNITS:
         raise SqlError(f"'{unit.name.lower()}' is not a valid DATE field")
-    return exp.cast(node.copy(), "DATE", dialect="duckdb")
+    return cast(node.copy(), "DATE")
 
 
 def date_plus_interval(node: exp.Binary) -> exp.Expression:
@@ -61,7 +58,7 @@ def date_plus_interval(node: exp.Binary) -> exp.Expression:
     unit = intervals[0].args.get("unit")
     if unit is not None and unit.name.upper() in _TIME_UNITS:
         raise SqlError(f"Cannot add {unit.name.lower()} to a DATE")
-    return exp.cast(node.copy(), "DATE", dialect="duckdb")
+    return cast(node.copy(), "DATE")
 
 
 def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
@@ -70,7 +67,7 @@ def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
         raise SqlError(
             "AT TIME ZONE takes a zone name literal locally (a zone from a column is not supported)"
         )
-    return _func("timezone", exp.Literal.string(zone), _instant(node.this))
+    return func("timezone", exp.Literal.string(zone), _instant(node.this))
 
 
 def with_timezone(node: exp.Anonymous) -> exp.Expression:
@@ -88,8 +85,8 @@ def _precision(dtype: exp.DataType) -> int:
 def _clock_text(node: exp.Expression, separator: str) -> exp.Expression:
     """'2013-01-01 05:00:00.000': the timestamp's digits of a second, as its precision says."""
     precision = _precision(node.type)
-    text = _func("strftime", node, exp.Literal.string(f"%Y-%m-%d{separator}%H:%M:%S.%f"))
-    return _func("left", text, exp.Literal.number(19 + (precision and precision + 1)))
+    text = func("strftime", node, exp.Literal.string(f"%Y-%m-%d{separator}%H:%M:%S.%f"))
+    return func("left", text, exp.Literal.number(19 + (precision and precision + 1)))
 
 
 def to_varchar(node: exp.Cast) -> exp.Expression | None:
@@ -110,9 +107,9 @@ def _offset(node: exp.Expression) -> exp.Expression:
     zone = zone_of(node.type)
     if zone is None or zone.upper() in ("UTC", "Z", "ZULU", "GMT"):
         return exp.Literal.string("Z")
-    utc_clock = exp.cast(_instant(node), "TIMESTAMP", dialect="duckdb")
-    minutes = _func("date_diff", exp.Literal.string("minute"), utc_clock, node)
-    return _func("trino_offset", minutes)
+    utc_clock = cast(_instant(node), "TIMESTAMP")
+    minutes = func("date_diff", exp.Literal.string("minute"), utc_clock, node)
+    return func("trino_offset", minutes)
 
 
 def to_iso8601(node: exp.Anonymous) -> exp.Expression:
@@ -120,7 +117,7 @@ def to_iso8601(node: exp.Anonymous) -> exp.Expression:
     (value,) = node.expressions
     kind = T.kind(value.type)
     if kind == DATE:
-        return _func("strftime", value, exp.Literal.string("%Y-%m-%d"))
+        return func("strftime", value, exp.Literal.string("%Y-%m-%d"))
     if kind == exp.DType.TIMESTAMP:
         return _clock_text(value, "T")
     if kind == exp.DType.TIMESTAMPTZ:
@@ -129,7 +126,7 @@ def to_iso8601(node: exp.Anonymous) -> exp.Expression:
 
 
 def to_unixtime(node: exp.TimeToUnix) -> exp.Expression:
-    return _func("epoch", _instant(node.this))
+    return func("epoch", _instant(node.this))
 
 
 def format_datetime(node: exp.Anonymous) -> exp.Expression:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -99,7 +99,9 @@ def cell(value: Any, trino_type: str = "", zone: str | None = None) -> str | Non
     if isinstance(value, Decimal):
         match = _DECIMAL.fullmatch(trino_type)
         scale = int(match.group(2)) if match else -value.as_tuple().exponent
-        return str(value.quantize(Decimal(1).scaleb(-scale))) if scale >= 0 else str(value)
+        with localcontext() as context:
+            context.prec = 40  # decimal(38) needs more digits than Python's default 28
+            return str(value.quantize(Decimal(1).scaleb(-scale))) if scale >= 0 else str(value)
     if isinstance(value, dt.datetime):
         match = _TIMESTAMP.fullmatch(trino_type)
         precision = int(match.group(1)) if match and match.group(1) else 3

@@ -84,6 +84,7 @@ def test_on_time_by_origin_hour(con, src):
     )
     assert list(got.flights) == list(exp.flights)
     assert close(got.on_time_rate, exp.rate) and close(got.mean_dep_delay, exp.dep)
+
     # Exact nearest rank: the smallest delay with at least 90% of the hour's delays at or below.
     def nearest_rank(delays: pd.Series) -> float:
         ordered = sorted(delays.dropna())

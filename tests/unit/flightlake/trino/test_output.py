@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 
 import pyarrow.parquet as pq
 from hypothesis import given
@@ -82,6 +83,8 @@ def test_values_as_athena_writes_them():
     assert cell(True) == "true" and cell(None) is None
     assert cell([[1, None], []]) == "[[1, null], []]"
     assert cell({"x": 1, "y": "a"}) == "{x=1, y=a}"
+    wide = Decimal("12345678901234567890123456789.12345678")
+    assert cell(wide, "decimal(38, 9)") == "12345678901234567890123456789.123456780"
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))

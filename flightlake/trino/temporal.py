@@ -61,6 +61,18 @@ def date_plus_interval(node: exp.Binary) -> exp.Expression:
     return cast(node.copy(), "DATE")
 
 
+def compare_instants(node: exp.Binary) -> exp.Expression:
+    """A timestamp with time zone compares as the instant it is, whatever its zone: compared
+    here as DuckDB instants (https://trino.io/docs/current/language/types.html)."""
+    sides = (node.left, node.right)
+    if not any(zone_of(side.type) for side in sides):
+        return node
+    for side in sides:
+        if T.kind(side.type) in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ):
+            side.replace(_instant(side.copy()))
+    return node
+
+
 def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
     zone = zone_of(node.type)
     if zone is None:

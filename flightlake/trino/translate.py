@@ -81,6 +81,10 @@ Rewrite = Callable[[exp.Expression], Replacement]
 
 REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.Div: arithmetic.divide,
+    **{
+        comparison: temporal.compare_instants
+        for comparison in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+    },
     exp.Add: temporal.date_plus_interval,
     exp.Sub: temporal.date_plus_interval,
     exp.Avg: arithmetic.decimal_average,

@@ -291,6 +291,13 @@ CASES = [
         [("10",)],
         DATETIME,
     ),
+    (
+        "zoned_values_compare_as_instants",
+        "SELECT id FROM t.f WHERE ts AT TIME ZONE 'America/New_York' "
+        "> with_timezone(TIMESTAMP '2013-07-04 19:30:00', 'Europe/Paris') ORDER BY id",
+        [("3",), ("4",)],  # id 4: 14:00 in New York is 20:00 in Paris
+        TYPES,
+    ),
     ("to_iso8601_date", "SELECT to_iso8601(DATE '2013-01-31')", [("2013-01-31",)], DATETIME),
     (
         "to_iso8601_timestamp",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from csv import reader
 from datetime import date
 from pathlib import Path
 
@@ -92,7 +93,8 @@ def sql_count(root: Path, table: str) -> int:
         app, ["sql", f"SELECT count(*) AS n FROM {table}", "--lake", str(root), "--format", "csv"]
     )
     assert result.exit_code == 0, result.output
-    return int(result.output.strip().splitlines()[-1])
+    ((count,),) = list(reader(result.output.strip().splitlines()))[1:]
+    return int(count)
 
 
 def assert_stopped(

@@ -38,8 +38,8 @@ BIGINTS = st.integers(min_value=-(2**62), max_value=2**62)
 def test_integer_division_truncates_toward_zero(con, a, b):
     quotient = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
     remainder = a - quotient * b
-    sql = f"SELECT CAST({a} AS bigint) / CAST({b} AS bigint), CAST({a} AS bigint) % CAST({b} AS bigint)"
-    result = run(con, sql)
+    left, right = f"CAST({a} AS bigint)", f"CAST({b} AS bigint)"
+    result = run(con, f"SELECT {left} / {right}, {left} % {right}")
     assert result.column(0)[0].as_py() == quotient
     assert result.column(1)[0].as_py() == remainder
 

@@ -3,7 +3,8 @@
 sqlglot's type annotator is extended where Trino's rules differ from its defaults: decimal
 literals and decimal arithmetic, integer division, avg and sum of decimals, CASE branches that
 mix decimals and integers, DATE-preserving date functions, time zones and timestamp precision.
-Each rule cites its Trino documentation page; flightlake.trino.rewrite relies on these types.
+Each rule cites its Trino documentation page; the rewrites (flightlake.trino.translate's
+REWRITES) rely on these types.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ def _arithmetic(self: TypeAnnotator, node: exp.Binary) -> None:
     _base(self, node)
     left, right = node.left.type, node.right.type
     if T.is_approximate(left) or T.is_approximate(right):
-        if T.kind(left) in T.INTEGER_AS_DECIMAL or T.kind(right) in T.INTEGER_AS_DECIMAL:
-            self._set_type(node, exp.DataType.build("DOUBLE"))
+        # A double wins over any number; a real over integers and decimals.
+        kinds = {T.kind(left), T.kind(right)}
+        if kinds <= {*T.APPROXIMATE, *T.INTEGER_AS_DECIMAL, exp.DType.DECIMAL}:
+            wider = "DOUBLE" if exp.DType.DOUBLE in kinds else "FLOAT"
+            self._set_type(node, exp.DataType.build(wider))
         return
     if (T.is_decimal(left) or T.is_decimal(right)) and all(
         T.is_decimal(t) or T.is_integer(t) for t in (left, right)
@@ -94,7 +98,7 @@ def _round(self: TypeAnnotator, node: exp.Round) -> None:
 
 
 def _coerced(*args: str) -> Callable[[TypeAnnotator, exp.Expression], None]:
-    """CASE, IF, COALESCE, NULLIF, greatest, least: branches of decimal and integer types
+    """CASE, IF, COALESCE, greatest, least: branches of decimal and integer types
     meet at Trino's common decimal type (https://trino.io/docs/current/functions/decimal.html)."""
 
     def annotate(self: TypeAnnotator, node: exp.Expression) -> None:
@@ -142,6 +146,10 @@ def _at_time_zone(self: TypeAnnotator, node: exp.AtTimeZone) -> None:
 _VARCHAR_FUNCTIONS = {"TO_ISO8601", "FORMAT_DATETIME"}
 
 
+def _varchar(self: TypeAnnotator, node: exp.Expression) -> None:
+    self._set_type(node, exp.DataType.build("VARCHAR"))
+
+
 def _anonymous(self: TypeAnnotator, node: exp.Anonymous) -> None:
     _base(self, node)
     name = node.name.upper()
@@ -180,6 +188,7 @@ METADATA = {
     exp.DateAdd: {"annotator": _same_as("this")},
     exp.AtTimeZone: {"annotator": _at_time_zone},
     exp.Anonymous: {"annotator": _anonymous},
+    exp.Format: {"annotator": _varchar},
     exp.Cast: {"annotator": _cast},
     exp.TryCast: {"annotator": _cast},
 }

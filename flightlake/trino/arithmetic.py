@@ -18,8 +18,11 @@ def _hugeint(node: exp.Expression, scale: int) -> exp.Expression:
     """The unscaled integer of a decimal (or integer) value: 12.34 at scale 2 is 1234."""
     if scale == 0:
         return cast(node, "HUGEINT")
-    widened = cast(node, f"DECIMAL(38, {scale})")
-    return cast(exp.Mul(this=widened, expression=_power_of_ten(scale)), "HUGEINT")
+    # Its digits without the point: multiplying by 10^scale inside DECIMAL(38, scale) would
+    # overflow once precision + scale passes 38.
+    text = cast(cast(node, f"DECIMAL(38, {scale})"), "VARCHAR")
+    digits = func("replace", text, exp.Literal.string("."), exp.Literal.string(""))
+    return cast(digits, "HUGEINT")
 
 
 def _power_of_ten(digits: int) -> exp.Expression:
@@ -28,14 +31,25 @@ def _power_of_ten(digits: int) -> exp.Expression:
 
 def decimal_quotient(
     left: exp.Expression,
-    left_scale: int,
+    left_type: exp.DataType,
     right: exp.Expression,
-    right_scale: int,
+    right_type: exp.DataType,
     result: exp.DataType,
 ) -> exp.Expression:
-    """left / right rounded half up to the result's scale, computed on exact integers."""
+    """left / right rounded half up to the result's scale, on exact numbers: 128-bit integers
+    when the scaled numerator fits in 38 digits, else Python's decimals (slower, and rare)."""
     precision, scale = T.precision_scale(result)
+    left_precision, left_scale = T.precision_scale(left_type)
+    right_scale = T.precision_scale(right_type)[1]
     shift = scale - left_scale + right_scale
+    if left_precision + shift > T.MAX_PRECISION:
+        text = func(
+            "trino_decimal_divide",
+            cast(left, "VARCHAR"),
+            cast(right, "VARCHAR"),
+            exp.Literal.number(scale),
+        )
+        return cast(text, f"DECIMAL({precision}, {scale})")
     numerator = _hugeint(left, left_scale)
     if shift:
         numerator = exp.Mul(this=numerator, expression=_power_of_ten(shift))
@@ -52,13 +66,7 @@ def divide(node: exp.Div) -> exp.Expression:
     if T.is_integer(left.type) and T.is_integer(right.type):
         return exp.IntDiv(this=left, expression=right)  # DuckDB's // truncates toward zero
     if T.is_decimal(node.type):
-        return decimal_quotient(
-            left,
-            T.precision_scale(left.type)[1],
-            right,
-            T.precision_scale(right.type)[1],
-            node.type,
-        )
+        return decimal_quotient(left, left.type, right, right.type, node.type)
     node.set("typed", False)  # a double division: DuckDB's `/` already is one
     return node
 
@@ -87,8 +95,9 @@ def decimal_average(node: exp.Avg) -> tuple[exp.Expression, exp.Expression] | No
     wrapper = outermost(node)
     total = _rewrap(node, wrapper, exp.Sum(this=node.this.copy()))
     count = _rewrap(node, wrapper, exp.Count(this=node.this.copy()))
-    scale = T.precision_scale(node.type)[1]
-    return wrapper, decimal_quotient(total, scale, count, 0, node.type)
+    total_type = T.decimal(T.MAX_PRECISION, T.precision_scale(node.type)[1])
+    count_type = exp.DataType.build("BIGINT")
+    return wrapper, decimal_quotient(total, total_type, count, count_type, node.type)
 
 
 def integer_sum(node: exp.Sum) -> tuple[exp.Expression, exp.Expression] | None:

@@ -56,6 +56,16 @@ def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     )
 
 
+def approximate_to_integer(node: exp.Cast) -> exp.Expression | None:
+    """A double or real cast to an integer rounds half away from zero (Trino's DoubleOperators
+    round with MathFunctions.round); DuckDB rounds half to even: 2.5 is 3 in Trino, 2 there."""
+    if not (T.is_approximate(node.this.type) and T.is_integer(node.to)):
+        return None
+    rounded = node.copy()
+    rounded.set("this", func("round", node.this.copy()))
+    return rounded
+
+
 def number_to_varchar(node: exp.Cast) -> exp.Expression | None:
     """CAST(double AS varchar) is 1.5E0, not 1.5 (https://trino.io/docs/current/release/release-369.html);
     flightlake.trino.text writes it, registered in DuckDB by flightlake.trino.macros."""
@@ -73,12 +83,15 @@ def subscript(node: exp.Bracket) -> exp.Expression | None:
     if node.args.get("safe") or T.kind(node.this.type) != exp.DType.ARRAY:
         return None
     (index,) = node.expressions
-    return func("trino_subscript", node.this, index)
+    # sqlglot keeps the index 0-based (it subtracted Trino's offset of 1 when parsing).
+    one_based = exp.Add(this=index, expression=exp.Literal.number(1))
+    return func("trino_subscript", node.this, one_based)
 
 
-# Java format specifiers: %[flags][width][.precision]conversion
+# Java format specifiers: %[index$][flags][width][.precision]conversion
 _SPECIFIER = re.compile(
-    r"%(?P<flags>[-#+ 0,(]*)(?P<width>\d+)?(?:\.(?P<prec>\d+))?(?P<conv>[a-zA-Z%])"
+    r"%(?P<index>\d+\$|<)?(?P<flags>[-#+ 0,(]*)(?P<width>\d+)?(?:\.(?P<prec>\d+))?"
+    r"(?P<conv>[a-zA-Z%])?"
 )
 
 
@@ -97,13 +110,12 @@ def format_(node: exp.Format) -> exp.Expression:
         if match.start() > position:
             parts.append(exp.Literal.string(fmt.name[position : match.start()]))
         position = match.end()
-        conv = match.group("conv")
-        if conv == "%" and not (
-            match.group("flags") or match.group("width") or match.group("prec")
-        ):
+        conv = match.group("conv") or ""
+        plain = not any(match.group(g) for g in ("index", "flags", "width", "prec"))
+        if conv == "%" and plain:
             parts.append(exp.Literal.string("%"))
             continue
-        if match.group("flags") or match.group("width") or match.group("prec") or conv not in "sd":
+        if not plain or conv not in ("s", "d"):
             raise SqlError(
                 f"format(): {match.group(0)} follows Java's Formatter, which is not reproduced "
                 "locally (supported: %s, %d, %%)"

@@ -6,6 +6,8 @@ connection that runs translated SQL has them (flightlake.query.run installs them
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
 import duckdb
 
 from flightlake.trino.text import double_varchar, real_varchar
@@ -57,11 +59,35 @@ MACROS = {
 }
 
 
+def decimal_divide(numerator: str, denominator: str, scale: int) -> str:
+    """numerator / denominator rounded half up to `scale` digits, on Python's decimals: the
+    exact division a quotient past 128-bit integers needs."""
+    with localcontext() as context:
+        context.prec = 120
+        divisor = Decimal(denominator)
+        if divisor == 0:
+            raise ZeroDivisionError("Division by zero")
+        quotient = (Decimal(numerator) / divisor).quantize(
+            Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP
+        )
+    return format(quotient, "f")
+
+
 def install(con: duckdb.DuckDBPyConnection) -> None:
+    """The macros and functions, and Athena's session zone: UTC."""
+    con.execute("SET TimeZone = 'UTC'")
     for name, body in MACROS.items():
         con.execute(f"CREATE OR REPLACE TEMP MACRO {name}{body}")
-    try:
-        con.create_function("trino_double_varchar", double_varchar, ["DOUBLE"], "VARCHAR")
-        con.create_function("trino_real_varchar", real_varchar, ["FLOAT"], "VARCHAR")
-    except duckdb.NotImplementedException:  # this connection has them already
-        pass
+    registered = {
+        name
+        for (name,) in con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'trino_%'"
+        ).fetchall()
+    }
+    for name, function, arguments in (
+        ("trino_double_varchar", double_varchar, ["DOUBLE"]),
+        ("trino_real_varchar", real_varchar, ["FLOAT"]),
+        ("trino_decimal_divide", decimal_divide, ["VARCHAR", "VARCHAR", "INTEGER"]),
+    ):
+        if name not in registered:
+            con.create_function(name, function, arguments, "VARCHAR")

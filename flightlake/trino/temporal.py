@@ -53,7 +53,8 @@ def date_plus_interval(node: exp.Binary) -> exp.Expression:
     """DATE ± INTERVAL '1' DAY is a DATE in Trino, a TIMESTAMP in DuckDB; an interval of hours
     or less added to a DATE is an error (https://trino.io/docs/current/functions/datetime.html)."""
     intervals = [side for side in (node.left, node.right) if isinstance(side, exp.Interval)]
-    if T.kind(node.type) != DATE or not intervals:
+    dates = [side for side in (node.left, node.right) if T.kind(side.type) == DATE]
+    if not (intervals and dates):
         return node
     unit = intervals[0].args.get("unit")
     if unit is not None and unit.name.upper() in _TIME_UNITS:

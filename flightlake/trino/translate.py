@@ -60,7 +60,7 @@ class Translation:
 def _cast_rewrite(node: exp.Cast) -> exp.Expression | None:
     if node.to.this in exp.DataType.TEXT_TYPES:
         return functions.number_to_varchar(node) or temporal.to_varchar(node)
-    return functions.text_to_integer(node)
+    return functions.text_to_integer(node) or functions.approximate_to_integer(node)
 
 
 def _anonymous(node: exp.Anonymous) -> exp.Expression | None:
@@ -119,6 +119,10 @@ def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
             result = handler(node)
         except SqlError as exc:
             raise SqlError(f"{source}:{_line(node)}: {exc}") from None
+        except (KeyError, ValueError, TypeError, AttributeError):  # arguments it cannot take
+            raise SqlError(
+                f"{source}:{_line(node)}: {node.sql('athena')}: wrong arguments for this function"
+            ) from None
         if result is None or result is node:
             continue
         old, new = result if isinstance(result, tuple) else (node, result)

@@ -14,8 +14,6 @@ from flightlake.catalog.local import connect
 from flightlake.lake import Lake
 from tests.unit.flightlake.trino.conftest import athena_rows
 
-DOCS = "https://trino.io/docs/current"
-
 
 @pytest.fixture(scope="module")
 def con(january):
@@ -35,7 +33,7 @@ def _half_up(numerator: int, denominator: int, places: int) -> str:
 
 
 def test_integer_division_of_sums(con, src):
-    # f"{DOCS}/functions/math.html": bigint / bigint is the truncated integer quotient.
+    # https://trino.io/docs/current/functions/math.html: bigint / bigint is the truncated integer quotient.
     got = athena_rows(
         con,
         "SELECT origin, sum(distance) / count(*) FROM curated.flights GROUP BY origin "
@@ -48,7 +46,7 @@ def test_integer_division_of_sums(con, src):
 
 
 def test_decade_buckets(con, src, source_tables):
-    # f"{DOCS}/functions/math.html": (2013 - year) / 10 * 10 buckets ages by whole decades.
+    # https://trino.io/docs/current/functions/math.html: (2013 - year) / 10 * 10 buckets ages by whole decades.
     got = athena_rows(
         con,
         "SELECT (2013 - year_built) / 10 * 10 AS decade, count(*) FROM curated.flights "
@@ -61,7 +59,7 @@ def test_decade_buckets(con, src, source_tables):
 
 
 def test_percentage_keeps_the_decimal_scale(con, src):
-    # f"{DOCS}/functions/decimal.html": 100.0 * bigint / bigint is a decimal of scale 1.
+    # https://trino.io/docs/current/functions/decimal.html: 100.0 * bigint / bigint is a decimal of scale 1.
     got = athena_rows(
         con,
         "SELECT carrier, round(100.0 * count_if(arr_delay < 15) / count(*), 2) "
@@ -73,7 +71,7 @@ def test_percentage_keeps_the_decimal_scale(con, src):
 
 
 def test_average_of_decimal_case(con, src):
-    # f"{DOCS}/functions/aggregate.html#avg": avg(decimal(2,1)) is a decimal(2,1).
+    # https://trino.io/docs/current/functions/aggregate.html#avg: avg(decimal(2,1)) is a decimal(2,1).
     got = athena_rows(
         con,
         "SELECT origin, avg(CASE WHEN arr_delay < 15 THEN 1.0 ELSE 0.0 END) "
@@ -85,7 +83,7 @@ def test_average_of_decimal_case(con, src):
 
 
 def test_count_if_over_only_nulls(con, src):
-    # f"{DOCS}/functions/aggregate.html#count_if": 0 when no input is true.
+    # https://trino.io/docs/current/functions/aggregate.html#count_if: 0 when no input is true.
     got = athena_rows(
         con, "SELECT count_if(arr_delay > 0), count(*) FROM curated.flights WHERE arr_delay IS NULL"
     )
@@ -93,7 +91,7 @@ def test_count_if_over_only_nulls(con, src):
 
 
 def test_weeks_are_dates(con, src):
-    # f"{DOCS}/functions/datetime.html#date_trunc": a DATE truncated is a DATE (weeks start Monday).
+    # https://trino.io/docs/current/functions/datetime.html#date_trunc: a DATE truncated is a DATE (weeks start Monday).
     got = athena_rows(
         con,
         "SELECT date_trunc('week', flight_date), count(*) FROM curated.flights GROUP BY 1 "
@@ -105,13 +103,13 @@ def test_weeks_are_dates(con, src):
 
 
 def test_date_add_to_a_date(con):
-    # f"{DOCS}/functions/datetime.html#date_add": a DATE plus a day is a DATE.
+    # https://trino.io/docs/current/functions/datetime.html#date_add: a DATE plus a day is a DATE.
     got = athena_rows(con, "SELECT date_add('day', 1, max(flight_date)) FROM curated.flights")
     assert got == [("2013-02-01",)]
 
 
 def test_split_part_past_the_end(con, src):
-    # f"{DOCS}/functions/string.html#split_part": past the last field is NULL.
+    # https://trino.io/docs/current/functions/string.html#split_part: past the last field is NULL.
     got = athena_rows(
         con, "SELECT count_if(split_part(tailnum, '2', 2) IS NULL) FROM curated.flights"
     )
@@ -120,7 +118,7 @@ def test_split_part_past_the_end(con, src):
 
 
 def test_local_hours_from_utc(con, src):
-    # f"{DOCS}/functions/datetime.html#time-zone-conversion": hour() reads the zone's clock.
+    # https://trino.io/docs/current/functions/datetime.html#time-zone-conversion: hour() reads the zone's clock.
     got = athena_rows(
         con,
         "SELECT hour(sched_dep_utc AT TIME ZONE 'America/New_York'), count(*) "
@@ -131,7 +129,7 @@ def test_local_hours_from_utc(con, src):
 
 
 def test_first_departure_in_iso8601(con, src):
-    # f"{DOCS}/functions/datetime.html#to_iso8601": the zone's offset follows the clock.
+    # https://trino.io/docs/current/functions/datetime.html#to_iso8601: the zone's offset follows the clock.
     got = athena_rows(
         con,
         "SELECT to_iso8601(min(sched_dep_utc) AT TIME ZONE 'America/New_York') "
@@ -142,7 +140,7 @@ def test_first_departure_in_iso8601(con, src):
 
 
 def test_rank_of_carriers(con, src):
-    # f"{DOCS}/functions/window.html#rank": ties share a rank, the next rank skips.
+    # https://trino.io/docs/current/functions/window.html#rank: ties share a rank, the next rank skips.
     got = athena_rows(
         con,
         "SELECT carrier, count(*), rank() OVER (ORDER BY count(*) DESC) AS r "
@@ -157,7 +155,7 @@ def test_rank_of_carriers(con, src):
 
 
 def test_grouping_sets_with_a_total(con, src):
-    # f"{DOCS}/sql/select.html#grouping-sets": the () set's key is NULL.
+    # https://trino.io/docs/current/sql/select.html#grouping-sets: the () set's key is NULL.
     got = athena_rows(
         con,
         "SELECT origin, count(*) FROM curated.flights GROUP BY GROUPING SETS ((origin), ()) "
@@ -168,7 +166,7 @@ def test_grouping_sets_with_a_total(con, src):
 
 
 def test_unnest_of_both_airports(con, src):
-    # f"{DOCS}/sql/select.html#unnest": one row per element.
+    # https://trino.io/docs/current/sql/select.html#unnest: one row per element.
     got = athena_rows(
         con,
         "SELECT airport, count(*) AS n FROM curated.flights "
@@ -181,7 +179,7 @@ def test_unnest_of_both_airports(con, src):
 
 
 def test_format_routes(con, src):
-    # f"{DOCS}/functions/string.html#format": Java's %s of text.
+    # https://trino.io/docs/current/functions/string.html#format: Java's %s of text.
     got = athena_rows(
         con,
         "SELECT format('%s-%s', origin, dest) AS route, count(*) AS n FROM curated.flights "
@@ -193,7 +191,7 @@ def test_format_routes(con, src):
 
 
 def test_flights_of_unregistered_planes(con, src, source_tables):
-    # f"{DOCS}/sql/select.html#joins": a LEFT JOIN keeps unmatched rows with NULLs.
+    # https://trino.io/docs/current/sql/select.html#joins: a LEFT JOIN keeps unmatched rows with NULLs.
     got = athena_rows(
         con,
         "SELECT count(*) FROM curated.flights f LEFT JOIN processed.planes p "

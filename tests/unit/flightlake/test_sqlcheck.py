@@ -59,3 +59,20 @@ def test_a_view_refused_stops_the_check_at_that_view(tmp_path):
     )
     _, problems = check_all(sql)
     assert len(problems) == 1 and problems[0].startswith("sql/views/v.sql:2: approx_distinct: ")
+
+
+def test_shipped_views_give_rates_as_doubles(tmp_path):
+    """A rate averaged over 0.0 and 1.0 is a decimal(2,1) in Athena, rounded to one digit
+    (model_calibration once was): every shipped view's numbers are integers or doubles."""
+    from flightlake.catalog.local import connect
+    from flightlake.lake import Lake
+    from flightlake.query import run
+    from flightlake.resources import view_files
+
+    con = connect(Lake.at(str(tmp_path)))
+    for view in view_files():
+        result = run(con, f"SELECT * FROM curated.{view.name}")
+        types = {f.name: f.metadata[b"trino_type"].decode() for f in result.schema}
+        assert not [c for c, t in types.items() if t.startswith("decimal")], view.name
+    late_rate = run(con, "SELECT late_rate FROM curated.model_calibration").schema.field(0)
+    assert late_rate.metadata[b"trino_type"] == b"double"

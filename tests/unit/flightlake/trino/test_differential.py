@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from flightlake.athena_sql import SqlError
+from flightlake.query import run
 from tests.unit.flightlake.trino.conftest import athena_rows
 
 DOCS = "https://trino.io/docs/current"
@@ -99,6 +100,19 @@ CASES = [
         DECIMAL,
     ),
     ("double_avg", "SELECT avg(dist) FROM t.f", [("2.75",)], AGGREGATE),
+    (
+        "double_meets_decimal",
+        "SELECT dist * 1.0 / 60, avg(dist * 1.0) OVER () FROM t.f WHERE id = 2",
+        [("0.025", "1.5")],
+        DECIMAL,
+    ),
+    (
+        "double_to_integer_half_away",
+        "SELECT CAST(2.5e0 AS integer), CAST(-2.5e0 AS integer), CAST(0.5e0 AS bigint), "
+        "CAST(2.5 AS integer)",
+        [("3", "-3", "1", "3")],
+        CONVERSION,
+    ),
     # round() of a decimal keeps its scale; of a double, rounds half away from zero
     (
         "round_decimal",
@@ -388,6 +402,13 @@ CASES = [
         ARRAY,
     ),
     ("array_value", "SELECT ARRAY[1, 2, 3]", [("[1, 2, 3]",)], ARRAY),
+    (
+        "array_subscript",
+        "SELECT ARRAY[10, 20, 30][1], ARRAY[10, 20, 30][3], split(tag, ',')[2] FROM t.f "
+        "WHERE id = 1",
+        [("10", "30", "b")],
+        ARRAY,
+    ),
     # --- NULL handling
     (
         "null_functions",
@@ -417,6 +438,27 @@ def test_trino_answer(con, sql, expected):
     assert athena_rows(con, sql) == expected
 
 
+def test_types_are_trinos(con):
+    """The result's Trino types, as flightlake.query reports them: what Athena's result says."""
+    result = run(
+        con,
+        "SELECT sum(id), sum(delay), count(*), avg(delay), sum(fare), avg(fare), 1.0 / 3, "
+        "7 / 2, CAST(7 AS bigint) / 2 FROM t.f",
+    )
+    assert [f.metadata[b"trino_type"].decode() for f in result.schema] == [
+        "bigint",
+        "bigint",
+        "bigint",
+        "double",
+        "decimal(38, 2)",
+        "decimal(5, 2)",
+        "decimal(2, 1)",
+        "integer",
+        "bigint",
+    ]
+    assert [str(t) for t in result.schema.types[:3]] == ["int64", "int64", "int64"]
+
+
 def test_every_case_names_its_rule():
     assert len(CASES) >= 60
     assert len({c[0] for c in CASES}) == len(CASES)
@@ -433,6 +475,19 @@ def test_every_case_names_its_rule():
         ("SELECT ARRAY[1, 2, 3][5]", "Array subscript must be less than or equal to array length"),
         ("SELECT date_add('hour', 1, DATE '2013-01-01')", "'hour' is not a valid DATE field"),
         ("SELECT reduce(ARRAY[1], 0, (s, x) -> s + x, s -> s * 10)", "not run locally"),
+        ("SELECT ARRAY[10, 20, 30][0]", "SQL array indices start at 1"),
+        ("SELECT DATE '2013-01-01' + INTERVAL '1' HOUR", "Cannot add hour to a DATE"),
+        ("SELECT format('%1$s-%1$s', 'a')", r"%1\$s follows Java's Formatter"),
+        ("SELECT format('%.2f', 2.5e0)", r"%\.2f follows Java's Formatter"),
+        ("SELECT format('100%', 1)", "follows Java's Formatter"),
+        ("SELECT split_part('a', ',')", "wrong arguments"),
+        ("SELECT ts AT TIME ZONE carrier FROM t.f", "zone name literal"),
+        ("SELECT approx_set(id) FROM t.f", "approx_set: "),
+        ("SELECT numeric_histogram(2, dist) FROM t.f", "numeric_histogram: "),
+        ("SELECT approx_most_frequent(2, carrier, 10) FROM t.f", "approx_most_frequent: "),
+        ("SELECT count(*) FROM t.f TABLESAMPLE BERNOULLI (50)", "TABLESAMPLE: "),
+        ("SELECT approx_percentile(dist, 0.5) FROM t.f", "approx_percentile: "),
+        ("SELECT approx_distinct(carrier) FROM t.f", "approx_distinct: "),
         ("SELECT map_agg(carrier, id) FROM t.f", r"map_agg\(\): not available locally"),
     ],
 )

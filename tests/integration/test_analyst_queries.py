@@ -33,7 +33,8 @@ def _half_up(numerator: int, denominator: int, places: int) -> str:
 
 
 def test_integer_division_of_sums(con, src):
-    # https://trino.io/docs/current/functions/math.html: bigint / bigint is the truncated integer quotient.
+    # bigint / bigint is the truncated integer quotient.
+    # https://trino.io/docs/current/functions/math.html
     got = athena_rows(
         con,
         "SELECT origin, sum(distance) / count(*) FROM curated.flights GROUP BY origin "
@@ -46,7 +47,8 @@ def test_integer_division_of_sums(con, src):
 
 
 def test_decade_buckets(con, src, source_tables):
-    # https://trino.io/docs/current/functions/math.html: (2013 - year) / 10 * 10 buckets ages by whole decades.
+    # (2013 - year) / 10 * 10 buckets ages by whole decades.
+    # https://trino.io/docs/current/functions/math.html
     got = athena_rows(
         con,
         "SELECT (2013 - year_built) / 10 * 10 AS decade, count(*) FROM curated.flights "
@@ -59,7 +61,8 @@ def test_decade_buckets(con, src, source_tables):
 
 
 def test_percentage_keeps_the_decimal_scale(con, src):
-    # https://trino.io/docs/current/functions/decimal.html: 100.0 * bigint / bigint is a decimal of scale 1.
+    # 100.0 * bigint / bigint is a decimal of scale 1.
+    # https://trino.io/docs/current/functions/decimal.html
     got = athena_rows(
         con,
         "SELECT carrier, round(100.0 * count_if(arr_delay < 15) / count(*), 2) "
@@ -71,7 +74,8 @@ def test_percentage_keeps_the_decimal_scale(con, src):
 
 
 def test_average_of_decimal_case(con, src):
-    # https://trino.io/docs/current/functions/aggregate.html#avg: avg(decimal(2,1)) is a decimal(2,1).
+    # avg(decimal(2,1)) is a decimal(2,1).
+    # https://trino.io/docs/current/functions/aggregate.html#avg
     got = athena_rows(
         con,
         "SELECT origin, avg(CASE WHEN arr_delay < 15 THEN 1.0 ELSE 0.0 END) "
@@ -83,7 +87,8 @@ def test_average_of_decimal_case(con, src):
 
 
 def test_count_if_over_only_nulls(con, src):
-    # https://trino.io/docs/current/functions/aggregate.html#count_if: 0 when no input is true.
+    # 0 when no input is true.
+    # https://trino.io/docs/current/functions/aggregate.html#count_if
     got = athena_rows(
         con, "SELECT count_if(arr_delay > 0), count(*) FROM curated.flights WHERE arr_delay IS NULL"
     )
@@ -91,7 +96,8 @@ def test_count_if_over_only_nulls(con, src):
 
 
 def test_weeks_are_dates(con, src):
-    # https://trino.io/docs/current/functions/datetime.html#date_trunc: a DATE truncated is a DATE (weeks start Monday).
+    # a DATE truncated is a DATE (weeks start Monday).
+    # https://trino.io/docs/current/functions/datetime.html#date_trunc
     got = athena_rows(
         con,
         "SELECT date_trunc('week', flight_date), count(*) FROM curated.flights GROUP BY 1 "
@@ -103,13 +109,15 @@ def test_weeks_are_dates(con, src):
 
 
 def test_date_add_to_a_date(con):
-    # https://trino.io/docs/current/functions/datetime.html#date_add: a DATE plus a day is a DATE.
+    # a DATE plus a day is a DATE.
+    # https://trino.io/docs/current/functions/datetime.html#date_add
     got = athena_rows(con, "SELECT date_add('day', 1, max(flight_date)) FROM curated.flights")
     assert got == [("2013-02-01",)]
 
 
 def test_split_part_past_the_end(con, src):
-    # https://trino.io/docs/current/functions/string.html#split_part: past the last field is NULL.
+    # past the last field is NULL.
+    # https://trino.io/docs/current/functions/string.html#split_part
     got = athena_rows(
         con, "SELECT count_if(split_part(tailnum, '2', 2) IS NULL) FROM curated.flights"
     )
@@ -118,7 +126,8 @@ def test_split_part_past_the_end(con, src):
 
 
 def test_local_hours_from_utc(con, src):
-    # https://trino.io/docs/current/functions/datetime.html#time-zone-conversion: hour() reads the zone's clock.
+    # hour() reads the zone's clock.
+    # https://trino.io/docs/current/functions/datetime.html#time-zone-conversion
     got = athena_rows(
         con,
         "SELECT hour(sched_dep_utc AT TIME ZONE 'America/New_York'), count(*) "
@@ -129,7 +138,8 @@ def test_local_hours_from_utc(con, src):
 
 
 def test_first_departure_in_iso8601(con, src):
-    # https://trino.io/docs/current/functions/datetime.html#to_iso8601: the zone's offset follows the clock.
+    # the zone's offset follows the clock.
+    # https://trino.io/docs/current/functions/datetime.html#to_iso8601
     got = athena_rows(
         con,
         "SELECT to_iso8601(min(sched_dep_utc) AT TIME ZONE 'America/New_York') "
@@ -140,7 +150,8 @@ def test_first_departure_in_iso8601(con, src):
 
 
 def test_rank_of_carriers(con, src):
-    # https://trino.io/docs/current/functions/window.html#rank: ties share a rank, the next rank skips.
+    # ties share a rank, the next rank skips.
+    # https://trino.io/docs/current/functions/window.html#rank
     got = athena_rows(
         con,
         "SELECT carrier, count(*), rank() OVER (ORDER BY count(*) DESC) AS r "
@@ -155,7 +166,8 @@ def test_rank_of_carriers(con, src):
 
 
 def test_grouping_sets_with_a_total(con, src):
-    # https://trino.io/docs/current/sql/select.html#grouping-sets: the () set's key is NULL.
+    # the () set's key is NULL.
+    # https://trino.io/docs/current/sql/select.html#grouping-sets
     got = athena_rows(
         con,
         "SELECT origin, count(*) FROM curated.flights GROUP BY GROUPING SETS ((origin), ()) "
@@ -166,7 +178,8 @@ def test_grouping_sets_with_a_total(con, src):
 
 
 def test_unnest_of_both_airports(con, src):
-    # https://trino.io/docs/current/sql/select.html#unnest: one row per element.
+    # one row per element.
+    # https://trino.io/docs/current/sql/select.html#unnest
     got = athena_rows(
         con,
         "SELECT airport, count(*) AS n FROM curated.flights "
@@ -179,7 +192,8 @@ def test_unnest_of_both_airports(con, src):
 
 
 def test_format_routes(con, src):
-    # https://trino.io/docs/current/functions/string.html#format: Java's %s of text.
+    # Java's %s of text.
+    # https://trino.io/docs/current/functions/string.html#format
     got = athena_rows(
         con,
         "SELECT format('%s-%s', origin, dest) AS route, count(*) AS n FROM curated.flights "
@@ -191,7 +205,8 @@ def test_format_routes(con, src):
 
 
 def test_flights_of_unregistered_planes(con, src, source_tables):
-    # https://trino.io/docs/current/sql/select.html#joins: a LEFT JOIN keeps unmatched rows with NULLs.
+    # a LEFT JOIN keeps unmatched rows with NULLs.
+    # https://trino.io/docs/current/sql/select.html#joins
     got = athena_rows(
         con,
         "SELECT count(*) FROM curated.flights f LEFT JOIN processed.planes p "

@@ -1,14 +1,18 @@
 """Dates, timestamps and time zones with Trino's meaning, in DuckDB.
 
 Representation: a Trino `timestamp(p)` is a DuckDB TIMESTAMP (the session zone is UTC, as
-Athena's is). A Trino `timestamp with time zone` whose zone the query names (AT TIME ZONE
-'…', with_timezone(…, '…')) is the wall-clock TIMESTAMP in that zone, the zone kept in its
-type (flightlake.trino.annotate.ZONE): hour(), CAST(… AS date) and format_datetime then read
-the clock Trino reads. One without a named zone (now()) stays a DuckDB TIMESTAMPTZ in UTC.
+Athena's is). A Trino `timestamp with time zone` is a DuckDB TIMESTAMPTZ, the instant, with
+the zone the query named (AT TIME ZONE '…', with_timezone(…, '…')) kept in its type
+(flightlake.trino.annotate.ZONE; UTC when none was named). Comparisons, min and max,
+ORDER BY and GROUP BY, date_diff in hours or less and to_unixtime use the instant; every other
+reader (hour(), CAST(… AS date), date_trunc, format_datetime…) gets the zone's clock, and a
+zoned result computed on that clock (date_trunc, date_add) becomes an instant again.
 https://trino.io/docs/current/functions/datetime.html
 """
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlglot import exp
 from sqlglot.dialects.hive import Hive
@@ -26,13 +30,88 @@ def zone_of(dtype: exp.DataType | None) -> str | None:
 
 
 def _instant(node: exp.Expression) -> exp.Expression:
-    """A DuckDB TIMESTAMPTZ for a timestamp of any of the three representations."""
-    zone = zone_of(node.type)
-    if zone is not None:
-        return func("timezone", exp.Literal.string(zone), node)
+    """A DuckDB TIMESTAMPTZ: a zoned value already is one; a timestamp is read in UTC."""
     if T.kind(node.type) == exp.DType.TIMESTAMPTZ:
         return node
     return cast(node, "TIMESTAMPTZ")
+
+
+def _clock(node: exp.Expression) -> exp.Expression:
+    """A zoned value as the TIMESTAMP its zone's clock shows."""
+    return func("timezone", exp.Literal.string(zone_of(node.type) or "UTC"), node)
+
+
+def _zoned(node: exp.Expression) -> bool:
+    return T.kind(node.type) == exp.DType.TIMESTAMPTZ
+
+
+# Parents that take a zoned value as the instant it is.
+_INSTANT_READERS = (
+    exp.EQ,
+    exp.NEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.NullSafeEQ,
+    exp.NullSafeNEQ,
+    exp.Between,
+    exp.In,
+    exp.Is,
+    exp.Min,
+    exp.Max,
+    exp.AnyValue,
+    exp.ArgMax,
+    exp.ArgMin,
+    exp.Count,
+    exp.Alias,
+    exp.Paren,
+    exp.Ordered,
+    exp.Group,
+    exp.Distinct,
+    exp.Case,
+    exp.If,
+    exp.Coalesce,
+    exp.Nullif,
+    exp.Greatest,
+    exp.Least,
+    exp.Window,
+    exp.Filter,
+    exp.Select,
+    exp.AtTimeZone,
+    exp.TimeToUnix,
+)
+_SUB_DAY = {"HOUR", "MINUTE", "SECOND", "MILLISECOND"}
+
+
+def _reads_instants(node: exp.Expression) -> bool:
+    if isinstance(node, _INSTANT_READERS):
+        return True
+    if isinstance(node, (exp.DateDiff, exp.DateAdd)):  # hours and less are elapsed time
+        unit = node.args.get("unit")
+        return unit is not None and unit.name.upper() in _SUB_DAY
+    # These write the zone's clock and its name or offset themselves.
+    if isinstance(node, exp.Cast) and node.to.this in exp.DataType.TEXT_TYPES:
+        return True
+    return isinstance(node, exp.Anonymous) and node.name.upper() == "TO_ISO8601"
+
+
+def read_clocks(node: exp.Expression) -> bool:
+    """Give `node` the zone's clock for each zoned argument, unless it reads instants; True
+    when it got one (its own zoned result, if any, is then a clock to turn back)."""
+    if _reads_instants(node):
+        return False
+    clocked = False
+    for child in list(node.iter_expressions()):
+        if _zoned(child):
+            child.replace(_clock(child.copy()))
+            clocked = True
+    return clocked
+
+
+def back_to_instant(node: exp.Expression, dtype: exp.DataType) -> exp.Expression:
+    """A zoned result computed on the zone's clock, as the instant it names."""
+    return func("timezone", exp.Literal.string(zone_of(dtype) or "UTC"), node)
 
 
 _TIME_UNITS = {"HOUR", "MINUTE", "SECOND", "MILLISECOND"}
@@ -62,32 +141,27 @@ def date_plus_interval(node: exp.Binary) -> exp.Expression:
     return cast(node.copy(), "DATE")
 
 
-def compare_instants(node: exp.Binary) -> exp.Expression:
-    """A timestamp with time zone compares as the instant it is, whatever its zone: compared
-    here as DuckDB instants (https://trino.io/docs/current/language/types.html)."""
-    sides = (node.left, node.right)
-    if not any(zone_of(side.type) for side in sides):
-        return node
-    for side in sides:
-        if T.kind(side.type) in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ):
-            side.replace(_instant(side.copy()))
-    return node
+def _checked_zone(dtype: exp.DataType | None, what: str) -> str:
+    zone = zone_of(dtype)
+    if zone is None:
+        raise SqlError(f"{what} takes a zone name literal locally, not a column")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SqlError(f"Time zone not supported: {zone}") from None
+    return zone
 
 
 def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
-    zone = zone_of(node.type)
-    if zone is None:
-        raise SqlError(
-            "AT TIME ZONE takes a zone name literal locally (a zone from a column is not supported)"
-        )
-    return func("timezone", exp.Literal.string(zone), _instant(node.this))
+    """The same instant, shown in another zone: only the type's zone changes."""
+    _checked_zone(node.type, "AT TIME ZONE")
+    return _instant(node.this)
 
 
 def with_timezone(node: exp.Anonymous) -> exp.Expression:
-    """with_timezone(ts, zone): the same wall clock, now read in `zone`."""
-    if zone_of(node.type) is None:
-        raise SqlError("with_timezone takes a zone name literal locally")
-    return node.expressions[0]
+    """with_timezone(ts, zone): the instant at which `zone`'s clock shows ts."""
+    zone = _checked_zone(node.type, "with_timezone")
+    return func("timezone", exp.Literal.string(zone), node.expressions[0])
 
 
 def _precision(dtype: exp.DataType) -> int:
@@ -107,12 +181,19 @@ def to_varchar(node: exp.Cast) -> exp.Expression | None:
     '2013-01-01 05:00:00.000', '2013-01-01 00:00:00.000 America/New_York'."""
     source = node.this
     kind = T.kind(source.type)
-    if kind not in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ):
-        return None
-    text = _clock_text(source, " ")
     if kind == exp.DType.TIMESTAMP:
-        return text
+        return _clock_text(source, " ")
+    if kind != exp.DType.TIMESTAMPTZ:
+        return None
+    text = _clock_text(_typed_clock(source), " ")
     return exp.DPipe(this=text, expression=exp.Literal.string(f" {zone_of(source.type) or 'UTC'}"))
+
+
+def _typed_clock(node: exp.Expression) -> exp.Expression:
+    """The zone's clock, typed with the value's precision (for _clock_text)."""
+    clock = _clock(node)
+    clock.type = node.type
+    return clock
 
 
 def _offset(node: exp.Expression) -> exp.Expression:
@@ -120,8 +201,8 @@ def _offset(node: exp.Expression) -> exp.Expression:
     zone = zone_of(node.type)
     if zone is None or zone.upper() in ("UTC", "Z", "ZULU", "GMT"):
         return exp.Literal.string("Z")
-    utc_clock = cast(_instant(node), "TIMESTAMP")
-    minutes = func("date_diff", exp.Literal.string("minute"), utc_clock, node)
+    utc_clock = func("timezone", exp.Literal.string("UTC"), node)
+    minutes = func("date_diff", exp.Literal.string("minute"), utc_clock, _clock(node))
     return func("trino_offset", minutes)
 
 
@@ -134,7 +215,7 @@ def to_iso8601(node: exp.Anonymous) -> exp.Expression:
     if kind == exp.DType.TIMESTAMP:
         return _clock_text(value, "T")
     if kind == exp.DType.TIMESTAMPTZ:
-        return exp.DPipe(this=_clock_text(value, "T"), expression=_offset(value))
+        return exp.DPipe(this=_clock_text(_typed_clock(value), "T"), expression=_offset(value))
     raise SqlError(f"to_iso8601 takes a date or timestamp, not {value.type.sql('athena')}")
 
 

@@ -15,6 +15,7 @@ import math
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -105,10 +106,11 @@ def cell(value: Any, trino_type: str = "", zone: str | None = None) -> str | Non
     if isinstance(value, dt.datetime):
         match = _TIMESTAMP.fullmatch(trino_type)
         precision = int(match.group(1)) if match and match.group(1) else 3
-        text = _timestamp(value.replace(tzinfo=None), precision)
-        if (match and match.group(2)) or value.tzinfo is not None:
-            text += f" {zone or 'UTC'}"
-        return text
+        if value.tzinfo is None:
+            return _timestamp(value, precision)
+        # An instant, shown on its zone's clock and followed by the zone's name.
+        clock = value.astimezone(ZoneInfo(zone or "UTC")).replace(tzinfo=None)
+        return f"{_timestamp(clock, precision)} {zone or 'UTC'}"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):

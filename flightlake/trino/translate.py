@@ -17,6 +17,7 @@ from sqlglot.schema import MappingSchema
 
 from flightlake.athena_sql import SqlError
 from flightlake.trino import arithmetic, functions, temporal
+from flightlake.trino import types as T
 from flightlake.trino.annotate import annotate
 from flightlake.trino.refusals import refusal
 
@@ -81,10 +82,6 @@ Rewrite = Callable[[exp.Expression], Replacement]
 
 REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.Div: arithmetic.divide,
-    **{
-        comparison: temporal.compare_instants
-        for comparison in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
-    },
     exp.Add: temporal.date_plus_interval,
     exp.Sub: temporal.date_plus_interval,
     exp.Avg: arithmetic.decimal_average,
@@ -112,8 +109,11 @@ def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
         why = refusal(node)
         if why:
             raise SqlError(f"{source}:{_line(node)}: {why}; not run locally (Athena would answer)")
+        clocked = temporal.read_clocks(node)
         handler = REWRITES.get(type(node))
         if handler is None:
+            if clocked and T.kind(node.type) == exp.DType.TIMESTAMPTZ:
+                query = _replace(query, node, temporal.back_to_instant(node.copy(), node.type))
             continue
         try:
             result = handler(node)
@@ -124,13 +124,22 @@ def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
                 f"{source}:{_line(node)}: {node.sql('athena')}: wrong arguments for this function"
             ) from None
         if result is None or result is node:
+            if clocked and T.kind(node.type) == exp.DType.TIMESTAMPTZ:
+                query = _replace(query, node, temporal.back_to_instant(node.copy(), node.type))
             continue
         old, new = result if isinstance(result, tuple) else (node, result)
-        new.type = old.type
-        if old is query:
-            query = new
-        else:
-            old.replace(new)
+        if clocked and T.kind(old.type) == exp.DType.TIMESTAMPTZ:
+            new = temporal.back_to_instant(new, old.type)
+        query = _replace(query, old, new)
+    return query
+
+
+def _replace(query: exp.Expression, old: exp.Expression, new: exp.Expression) -> exp.Expression:
+    """`old` replaced by `new` (typed as `old` was); the query, which may be `new` itself."""
+    new.type = old.type
+    if old is query:
+        return new
+    old.replace(new)
     return query
 
 
@@ -175,6 +184,11 @@ def _check_view_columns(outputs: tuple[Output, ...], source: str) -> None:
     for position, output in enumerate(outputs, start=1):
         if not output.named:
             raise SqlError(f"{source}: Column name not specified at position {position}")
+        if "with time zone" in output.trino_type:
+            raise SqlError(
+                f"{source}: column {output.name}: a view of timestamps with time zone is not "
+                "supported locally (the zone would be lost); cast it to a timestamp or varchar"
+            )
         if output.name in seen:
             raise SqlError(f"{source}: Column name '{output.name}' specified more than once")
         seen.add(output.name)

@@ -312,6 +312,41 @@ CASES = [
         [("3",), ("4",)],  # id 4: 14:00 in New York is 20:00 in Paris
         TYPES,
     ),
+    (
+        "dst_repeated_hour",
+        "SELECT to_iso8601(TIMESTAMP '2013-11-03 05:30:00' AT TIME ZONE 'America/New_York'), "
+        "to_iso8601(TIMESTAMP '2013-11-03 06:30:00' AT TIME ZONE 'America/New_York'), "
+        "to_unixtime(TIMESTAMP '2013-11-03 05:30:00' AT TIME ZONE 'America/New_York')",
+        [("2013-11-03T01:30:00-04:00", "2013-11-03T01:30:00-05:00", "1.3834566E9")],
+        DATETIME,
+    ),
+    (
+        "zone_to_zone",
+        "SELECT (ts AT TIME ZONE 'America/New_York') AT TIME ZONE 'UTC' FROM t.f WHERE id = 3",
+        [("2013-11-03 05:30:00.000 UTC",)],
+        DATETIME,
+    ),
+    (
+        "zoned_max_keeps_its_zone",
+        "SELECT max(ts AT TIME ZONE 'America/New_York') FROM t.f",
+        [("2013-11-03 01:30:00.000 America/New_York",)],
+        DATETIME,
+    ),
+    (
+        "zoned_hours_elapse",
+        "SELECT date_diff('hour', with_timezone(TIMESTAMP '2013-03-10 00:00:00', "
+        "'America/New_York'), with_timezone(TIMESTAMP '2013-03-10 12:00:00', 'America/New_York')), "
+        "date_add('hour', 1, with_timezone(TIMESTAMP '2013-03-10 01:30:00', 'America/New_York'))",
+        [("11", "2013-03-10 03:30:00 America/New_York")],
+        DATETIME,
+    ),
+    (
+        "zoned_days_follow_the_clock",
+        "SELECT date_trunc('day', ts AT TIME ZONE 'America/New_York'), "
+        "date_add('day', 1, ts AT TIME ZONE 'America/New_York') FROM t.f WHERE id = 1",
+        [("2013-01-31 00:00:00.000 America/New_York", "2013-02-01 18:30:00.000 America/New_York")],
+        DATETIME,
+    ),
     ("to_iso8601_date", "SELECT to_iso8601(DATE '2013-01-31')", [("2013-01-31",)], DATETIME),
     (
         "to_iso8601_timestamp",
@@ -482,6 +517,7 @@ def test_every_case_names_its_rule():
         ("SELECT format('100%', 1)", "follows Java's Formatter"),
         ("SELECT split_part('a', ',')", "wrong arguments"),
         ("SELECT ts AT TIME ZONE carrier FROM t.f", "zone name literal"),
+        ("SELECT with_timezone(ts, 'Nowhere/Zone') FROM t.f", "Time zone not supported"),
         ("SELECT approx_set(id) FROM t.f", "approx_set: "),
         ("SELECT numeric_histogram(2, dist) FROM t.f", "numeric_histogram: "),
         ("SELECT approx_most_frequent(2, carrier, 10) FROM t.f", "approx_most_frequent: "),
@@ -502,6 +538,10 @@ def test_trino_errors(con, sql, message):
     [
         ("CREATE VIEW t.v AS SELECT id, delay / 2 FROM t.f", "not specified at position 2"),
         ("CREATE VIEW t.v AS SELECT id, delay AS id FROM t.f", "'id' specified more than once"),
+        (
+            "CREATE VIEW t.v AS SELECT ts AT TIME ZONE 'UTC' AS at FROM t.f",
+            "timestamps with time zone is not supported",
+        ),
     ],
 )
 def test_views_need_a_name_per_column(con, sql, message):

@@ -141,8 +141,14 @@ def _format_arg(arg: exp.Expression, conv: str, spec: str) -> exp.Expression:
     kind = T.kind(dtype)
     if conv == "d" and not T.is_integer(dtype):
         raise SqlError(f"format(): {spec} takes an integer, not {dtype.sql('athena')}")
-    if T.is_approximate(dtype):
+    if kind == exp.DType.DOUBLE:
         text = func("trino_java_double", arg)
+    elif T.is_decimal(dtype) and T.precision_scale(dtype)[1] > 6:
+        # BigDecimal.toString writes 1E-7 for a small value of a scale past 6.
+        raise SqlError(
+            f"format(): {spec} of a {dtype.sql('athena')} follows BigDecimal.toString, "
+            "which is not reproduced locally; round it or cast it to varchar first"
+        )
     elif kind in exp.DataType.TEXT_TYPES:
         text = arg
     elif T.is_integer(dtype) or T.is_decimal(dtype) or kind in (exp.DType.BOOLEAN, exp.DType.DATE):

@@ -20,8 +20,10 @@ MACROS = {
         "WHEN d = 0 THEN error('Division by zero') "
         # The remainder compared with what is left of the divisor: no doubling that could
         # overflow a 38-digit quotient.
-        "ELSE sign(n) * sign(d) * (abs(n) // abs(d) + CASE WHEN abs(n) % abs(d) >= "
-        "abs(d) - abs(n) % abs(d) THEN 1 ELSE 0 END) END"
+        # nullif: DuckDB may fold the ELSE branch of a constant 0 divisor too, and its own
+        # error would name that expression instead of Trino's message.
+        "ELSE sign(n) * sign(d) * (abs(n) // nullif(abs(d), 0) + CASE WHEN abs(n) % "
+        "nullif(abs(d), 0) >= abs(d) - abs(n) % nullif(abs(d), 0) THEN 1 ELSE 0 END) END"
     ),
     # split_part past the last field is NULL, and an index below 1 an error
     # (https://trino.io/docs/current/functions/string.html#split_part).

@@ -515,6 +515,8 @@ def test_every_case_names_its_rule():
         ("SELECT format('%1$s-%1$s', 'a')", r"%1\$s follows Java's Formatter"),
         ("SELECT format('%.2f', 2.5e0)", r"%\.2f follows Java's Formatter"),
         ("SELECT format('100%', 1)", "follows Java's Formatter"),
+        ("SELECT format('%s', CAST(1.5 AS real))", "REAL follows Java's toString"),
+        ("SELECT format('%s', CAST(0.5 AS decimal(10, 8)))", "BigDecimal.toString"),
         ("SELECT split_part('a', ',')", "wrong arguments"),
         ("SELECT ts AT TIME ZONE carrier FROM t.f", "zone name literal"),
         ("SELECT with_timezone(ts, 'Nowhere/Zone') FROM t.f", "Time zone not supported"),

@@ -64,8 +64,7 @@ MACROS = {
 def decimal_divide(numerator: str, denominator: str, scale: int) -> str:
     """numerator / denominator rounded half up to `scale` digits, on Python's decimals: the
     exact division a quotient past 128-bit integers needs."""
-    with localcontext() as context:
-        context.prec = 120
+    with localcontext(prec=120):
         divisor = Decimal(denominator)
         if divisor == 0:
             raise ZeroDivisionError("Division by zero")

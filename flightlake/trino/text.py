@@ -100,8 +100,7 @@ def cell(value: Any, trino_type: str = "", zone: str | None = None) -> str | Non
     if isinstance(value, Decimal):
         match = _DECIMAL.fullmatch(trino_type)
         scale = int(match.group(2)) if match else -value.as_tuple().exponent
-        with localcontext() as context:
-            context.prec = 40  # decimal(38) needs more digits than Python's default 28
+        with localcontext(prec=40):  # decimal(38) needs more digits than Python's default 28
             return str(value.quantize(Decimal(1).scaleb(-scale))) if scale >= 0 else str(value)
     if isinstance(value, dt.datetime):
         match = _TIMESTAMP.fullmatch(trino_type)

@@ -57,8 +57,7 @@ def decimals(draw):
 def test_decimal_division_is_exact_and_half_up(con, left, right):
     (p1, s1, a), (p2, s2, b) = left, right
     scale = max(s1, s2)
-    with localcontext() as ctx:
-        ctx.prec = 100
+    with localcontext(prec=100):
         expected = (a / b).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
     expected = abs(expected) if expected == 0 else expected  # Trino has no negative zero
     sql = f"SELECT CAST('{a:f}' AS decimal({p1}, {s1})) / CAST('{b:f}' AS decimal({p2}, {s2}))"

@@ -1,6 +1,18 @@
 """sql --check finds syntax errors, unknown tables and unknown columns, with file:line."""
 
+from pathlib import Path
+
 from flightlake.sqlcheck import check_all
+
+
+def sql_folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A sql/ folder holding `files` ({"views/v.sql": text, "queries/q.sql": text, …})."""
+    sql = tmp_path / "sql"
+    (sql / "views").mkdir(parents=True)
+    (sql / "queries").mkdir()
+    for name, text in files.items():
+        (sql / name).write_text(text)
+    return sql
 
 
 def test_repository_sql_is_clean():
@@ -9,18 +21,16 @@ def test_repository_sql_is_clean():
 
 
 def test_problems_are_reported_with_file_and_line(tmp_path):
-    sql = tmp_path / "sql"
-    (sql / "views").mkdir(parents=True)
-    (sql / "queries").mkdir()
-    (sql / "views" / "v.sql").write_text(
-        "CREATE OR REPLACE VIEW curated.v AS\n"
-        "SELECT flight_date, flights FROM curated.daily_airport_stats"
+    sql = sql_folder(
+        tmp_path,
+        {
+            "views/v.sql": "CREATE OR REPLACE VIEW curated.v AS\n"
+            "SELECT flight_date, flights FROM curated.daily_airport_stats",
+            "queries/a.sql": "-- unknown column\nSELECT flight_date,\n  nope\nFROM curated.v\n",
+            "queries/b.sql": "-- unknown table\nSELECT *\nFROM curated.nothing\n",
+            "queries/c.sql": "-- syntax\nSELECT (1\n",
+        },
     )
-    (sql / "queries" / "a.sql").write_text(
-        "-- unknown column\nSELECT flight_date,\n  nope\nFROM curated.v\n"
-    )
-    (sql / "queries" / "b.sql").write_text("-- unknown table\nSELECT *\nFROM curated.nothing\n")
-    (sql / "queries" / "c.sql").write_text("-- syntax\nSELECT (1\n")
     count, problems = check_all(sql)
     assert count == 4
     assert problems == [
@@ -31,15 +41,13 @@ def test_problems_are_reported_with_file_and_line(tmp_path):
 
 
 def test_constructs_that_would_answer_differently_are_reported(tmp_path):
-    sql = tmp_path / "sql"
-    (sql / "views").mkdir(parents=True)
-    (sql / "queries").mkdir()
-    (sql / "queries" / "p90.sql").write_text(
-        "-- approximate\nSELECT origin,\n  approx_percentile(dep_delay, 0.9)\n"
-        "FROM curated.flights GROUP BY origin\n"
-    )
-    (sql / "queries" / "hll.sql").write_text(
-        "SELECT approx_distinct(tailnum) FROM curated.flights\n"
+    sql = sql_folder(
+        tmp_path,
+        {
+            "queries/p90.sql": "-- approximate\nSELECT origin,\n"
+            "  approx_percentile(dep_delay, 0.9)\nFROM curated.flights GROUP BY origin\n",
+            "queries/hll.sql": "SELECT approx_distinct(tailnum) FROM curated.flights\n",
+        },
     )
     count, problems = check_all(sql)
     assert count == 2
@@ -50,12 +58,12 @@ def test_constructs_that_would_answer_differently_are_reported(tmp_path):
 
 
 def test_a_view_refused_stops_the_check_at_that_view(tmp_path):
-    sql = tmp_path / "sql"
-    (sql / "views").mkdir(parents=True)
-    (sql / "queries").mkdir()
-    (sql / "views" / "v.sql").write_text(
-        "CREATE OR REPLACE VIEW curated.v AS\n"
-        "SELECT origin, approx_distinct(dest) AS dests FROM curated.flights GROUP BY origin"
+    sql = sql_folder(
+        tmp_path,
+        {
+            "views/v.sql": "CREATE OR REPLACE VIEW curated.v AS\nSELECT origin, "
+            "approx_distinct(dest) AS dests FROM curated.flights GROUP BY origin",
+        },
     )
     _, problems = check_all(sql)
     assert len(problems) == 1 and problems[0].startswith("sql/views/v.sql:2: approx_distinct: ")

@@ -19,11 +19,14 @@ FORMATS = ("table", "csv", "json", "parquet")
 
 
 def checked(count: int, problems: list[str]) -> None:
-    """`flightlake sql --check`: each problem on stderr, or that every file resolved."""
+    """`flightlake sql --check`: each problem on stderr, or that every file resolved and none
+    was refused."""
     for problem in problems:
         err.print(problem, highlight=False, markup=False, soft_wrap=True)
     if not problems:
-        console.print(f"{count} SQL files: every table and column exists")
+        console.print(
+            f"{count} SQL files: every table and column exists, and each gives Athena's answer"
+        )
 
 
 def _columns(result: pa.Table) -> list[tuple[str, str | None]]:

@@ -1,5 +1,6 @@
-"""`flightlake sql --check`: every file in sql/ parses as Athena SQL and names only tables
-and columns that exist (contracts for tables, the views' own output for views)."""
+"""`flightlake sql --check`: every file in sql/ parses as Athena SQL, names only tables and
+columns that exist (contracts for tables, the views' own output for views), and translates
+to Athena's answer locally (a refused construct is reported: flightlake.trino.refusals)."""
 
 from __future__ import annotations
 

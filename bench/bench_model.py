@@ -77,7 +77,9 @@ def baseline_auc(export: Path, columns: list[str]) -> dict[str, float]:
 def throughput(model_dir: str, scoring: Path, repeat: int) -> dict[str, float]:
     files = sorted(scoring.rglob("*.csv"))
     rows = sum(1 for f in files for line in f.read_text().splitlines() if line)
-    matrix = np.vstack([pd.read_csv(f, header=None).iloc[:, 1:].to_numpy(float) for f in files])
+    matrix = np.vstack(
+        [pd.read_csv(f, header=None).iloc[:, 1:].to_numpy(float) for f in files]
+    )
     booster = inference.model_fn(model_dir)
     plain, local = [], []
     for _ in range(repeat):
@@ -112,15 +114,8 @@ def main() -> None:
     walls: dict[str, list[float]] = {"export_s": [], "train_s": [], "score_s": []}
     for _ in range(args.repeat):
         walls["export_s"].append(
-            timed(
-                "export",
-                "--lake",
-                str(lake),
-                "--score-from",
-                "2013-12-01",
-                "--score-to",
-                "2013-12-31",
-            )
+            timed("export", "--lake", str(lake), "--score-from", "2013-12-01",
+                  "--score-to", "2013-12-31")
         )
         walls["train_s"].append(timed("train", "--lake", str(lake)))
         walls["score_s"].append(

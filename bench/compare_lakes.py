@@ -78,8 +78,7 @@ def differences(a: Path, b: Path, echo: Callable = print) -> list[str]:
     tables = [(c.layer, c.name, c.column_names) for c in all_contracts()]
     tables += [("quarantine", n, cols) for n, cols in quarantine_columns(con, a, b).items()]
     problems = [
-        p
-        for layer, name, cols in tables
+        p for layer, name, cols in tables
         if (p := compare_table(con, a, b, layer, name, cols, echo))
     ]
     files_a, files_b = export_files(a), export_files(b)
@@ -88,10 +87,8 @@ def differences(a: Path, b: Path, echo: Callable = print) -> list[str]:
     if not same_export:
         problems.append("feature export")
     same_model = metrics(a) == metrics(b)
-    echo(
-        f"model registry: {len(metrics(a))} version(s), metrics "
-        + ("same" if same_model else "DIFFERENT")
-    )
+    echo(f"model registry: {len(metrics(a))} version(s), metrics "
+         + ("same" if same_model else "DIFFERENT"))
     if not same_model:
         problems.append("model metrics")
     return problems

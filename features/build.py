@@ -124,7 +124,9 @@ def transform(flights: DataFrame, holidays: Iterable[date]) -> DataFrame:
         "pressure_mb",
         "visibility_mi",
     ).withColumns(_holiday_columns(holidays))
-    out = base.join(_weather_windows(base), ["origin", "flight_date", "sched_dep_hour"], "left")
+    out = base.join(
+        _weather_windows(base), ["origin", "flight_date", "sched_dep_hour"], "left"
+    )
     for key, columns in HISTORY_KEYS.items():
         out = out.join(_history(base, key, columns), [*columns, "flight_date"], "left")
         # A flight whose key has no earlier day (or no tail number) has seen no flights.

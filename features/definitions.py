@@ -92,7 +92,9 @@ def _history() -> tuple[Feature, ...]:
             volume, rate = history_feature_names(key, days)
             span = "the day before" if days == 1 else f"the {days} days before"
             out.append(Feature(volume, "history", "numeric", f"Flights per {by}, {span}"))
-            out.append(Feature(rate, "history", "numeric", f"Not-on-time share per {by}, {span}"))
+            out.append(
+                Feature(rate, "history", "numeric", f"Not-on-time share per {by}, {span}")
+            )
     return tuple(out)
 
 
@@ -103,5 +105,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 def names(groups: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> list[str]:
     """Feature names of the given groups (all by default), minus excluded groups."""
     return [
-        f.name for f in FEATURES if (groups is None or f.group in groups) and f.group not in exclude
+        f.name
+        for f in FEATURES
+        if (groups is None or f.group in groups) and f.group not in exclude
     ]

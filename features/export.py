@@ -245,3 +245,4 @@ def latest_export(lake: Lake) -> str | None:
         if f.path.endswith("/manifest.json")
     )
     return ids[-1] if ids else None
+

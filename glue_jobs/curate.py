@@ -198,3 +198,4 @@ def _save_state(lake: Lake, versions: dict[str, str], run_id: str) -> None:
         lake.curated_state_file(),
         {"inputs": versions, "logic": logic_version(), "run_id": run_id},
     )
+

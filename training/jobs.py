@@ -121,7 +121,11 @@ def train(ctx: RunContext) -> TrainResult:
         "export_manifest": lake.uri(lake.export_manifest(export_id)),
         "data_from": manifest["data_range"]["from"],
         "data_to": manifest["data_range"]["to"],
-        **{f"{s}_{end}": manifest["splits"][s][end] for s in SPLITS for end in ("from", "to")},
+        **{
+            f"{s}_{end}": manifest["splits"][s][end]
+            for s in SPLITS
+            for end in ("from", "to")
+        },
         "source_runs": len(sources),
         "last_source_run": sources[-1] if sources else None,
         "training_job": model.job_name,  # SageMaker appends a timestamp to the name
@@ -269,12 +273,8 @@ def score(ctx: RunContext) -> ScoreResult:
     # retried score step must not reuse the names of the attempt before.
     scoring_run = f"{SCORING_PREFIX}{runs.new_run_id()}"
     scored_at = datetime.now(UTC)
-    result = ScoreResult(
-        scoring_run=scoring_run,
-        model_version=version.label,
-        model_metrics=version.metrics,
-        export_id=export_id,
-    )
+    result = ScoreResult(scoring_run=scoring_run, model_version=version.label,
+                         model_metrics=version.metrics, export_id=export_id)
     for day in days:
         out_dir = lake.transform_dir(scoring_run, day)
         t0 = time.perf_counter()
@@ -287,9 +287,8 @@ def score(ctx: RunContext) -> ScoreResult:
             )
         )
         result.transform_seconds += time.perf_counter() - t0
-        frame = _predictions(
-            lake, f"{out_dir}/{CSV_FILE}.out", day, version, scoring_run, scored_at
-        )
+        frame = _predictions(lake, f"{out_dir}/{CSV_FILE}.out", day, version, scoring_run,
+                             scored_at)
         _write_predictions(ctx, frame, day)
         result.rows[day.isoformat()] = len(frame)
     report = drift_report(lake, export_id, days)
@@ -321,3 +320,4 @@ def drift_report(lake: Lake, export_id: str, days: list[date]) -> dict:
         "scoring_rows": len(scoring),
         "features": features,
     }
+

@@ -56,7 +56,9 @@ def hyperparameters(argv: list[str], config_dir: str) -> dict[str, float | int |
     args, _unknown = parser.parse_known_args(argv)
     values.update({k: v for k, v in vars(args).items() if v is not None})
     # SageMaker's own keys (sagemaker_program, _tuning_objective_metric, …) are not the model's.
-    return {k: _value(k, v) for k, v in values.items() if not k.startswith(("sagemaker_", "_"))}
+    return {
+        k: _value(k, v) for k, v in values.items() if not k.startswith(("sagemaker_", "_"))
+    }
 
 
 def _value(name: str, value: object) -> float | int | str:

@@ -132,7 +132,8 @@ def create_views(
     those views and the views they name (all when None). `root` replaces the packaged sql/."""
     views = view_files(root)
     if only is not None:
-        views = [view for view in views if view.name in _with_dependencies(views, set(only))]
+        needed = _with_dependencies(views, set(only))
+        views = [view for view in views if view.name in needed]
     for view in views:
         run(con, view.text, view.source)
     return [view.name for view in views]

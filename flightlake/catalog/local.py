@@ -128,26 +128,28 @@ def create_views(
     root: Traversable | None = None,
     only: Collection[str] | None = None,
 ) -> list[str]:
-    """Create the views of sql/views (Athena SQL, translated); return their names. `only`:
-    those views and the views they name (all when None). `root` replaces the packaged sql/."""
-    views = view_files(root)
-    if only is not None:
-        needed = _with_dependencies(views, set(only))
-        views = [view for view in views if view.name in needed]
-    for view in views:
-        run(con, view.text, view.source)
-    return [view.name for view in views]
+    """Create the views of sql/views (Athena SQL, translated), each after the views it names;
+    return their names in that order. `only`: those views and the views they name (all when
+    None). `root` replaces the packaged sql/."""
+    files = {view.name: view for view in view_files(root)}
+    wanted = sorted(files) if only is None else sorted(set(only) & set(files))
+    ordered: list[str] = []
+    for name in wanted:
+        _after_dependencies(name, files, ordered, set())
+    for name in ordered:
+        run(con, files[name].text, files[name].source)
+    return ordered
 
 
-def _with_dependencies(views: list[ViewFile], names: set[str]) -> set[str]:
-    """`names` and every view any of them names, transitively (a name in a view's text counts:
+def _after_dependencies(
+    name: str, files: dict[str, ViewFile], ordered: list[str], visiting: set[str]
+) -> None:
+    """Append `name` to `ordered` after every view its text names (a name in the text counts:
     at worst a view is created that is not needed)."""
-    texts = {view.name: view.text for view in views}
-    pending = [name for name in names if name in texts]
-    while pending:
-        text = texts[pending.pop()]
-        for other in texts:
-            if other not in names and re.search(rf"\b{re.escape(other)}\b", text):
-                names.add(other)
-                pending.append(other)
-    return names
+    if name in ordered or name in visiting:
+        return
+    visiting.add(name)
+    for other in sorted(files):
+        if other != name and re.search(rf"\b{re.escape(other)}\b", files[name].text):
+            _after_dependencies(other, files, ordered, visiting)
+    ordered.append(name)

@@ -24,7 +24,8 @@ _LINE = re.compile(r"Line: (\d+), Col: (\d+)")
 
 def schema_of(con: duckdb.DuckDBPyConnection) -> MappingSchema:
     """Every contract table with its Athena column types, and every other relation `con` holds
-    (views; raw and quarantine tables) with the Trino types of its DuckDB columns."""
+    (views, quarantine tables) with the Trino types of its DuckDB columns; raw tables' columns
+    are of unknown type."""
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for contract in all_contracts():
         tables.setdefault(contract.layer, {})[contract.name] = {
@@ -37,10 +38,12 @@ def schema_of(con: duckdb.DuckDBPyConnection) -> MappingSchema:
         "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
         "WHERE table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)"
     ).fetchall():
-        if (schema_name, view) not in contracts:
-            tables.setdefault(schema_name, {}).setdefault(view, {})[column] = trino_of_duckdb(
-                duckdb_type
-            )
+        if (schema_name, view) in contracts:
+            continue
+        # A raw table is text here (every drop read as delivered) but typed by the Glue
+        # crawler on Athena: its columns' Trino types are not known locally.
+        trino = "unknown" if schema_name == "raw" else trino_of_duckdb(duckdb_type)
+        tables.setdefault(schema_name, {}).setdefault(view, {})[column] = trino
     return MappingSchema(tables, dialect="athena")
 
 

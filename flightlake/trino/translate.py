@@ -16,7 +16,7 @@ from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 from sqlglot.schema import MappingSchema
 
 from flightlake.athena_sql import SqlError
-from flightlake.trino import arithmetic, functions, temporal
+from flightlake.trino import arithmetic, coercions, functions, temporal
 from flightlake.trino import types as T
 from flightlake.trino.annotate import annotate
 from flightlake.trino.refusals import refusal
@@ -109,6 +109,10 @@ def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
         why = refusal(node)
         if why:
             raise SqlError(f"{source}:{_line(node)}: {why}; not run locally (Athena would answer)")
+        try:
+            coercions.check(node)
+        except SqlError as exc:
+            raise SqlError(f"{source}:{_line(node)}: {exc}") from None
         clocked = temporal.read_clocks(node)
         handler = REWRITES.get(type(node))
         if handler is None:

@@ -464,6 +464,13 @@ CASES = [
         [("2",), ("3",), ("5",)],
         COMPARISON,
     ),
+    (
+        "typed_literals_compare",
+        "SELECT id FROM t.f WHERE day = DATE '2013-01-31' OR ts = TIMESTAMP '2013-03-10 06:59:59' "
+        "OR CAST(id AS varchar) = '5' ORDER BY id",
+        [("1",), ("2",), ("5",)],
+        COMPARISON,
+    ),
     ("greatest_null", "SELECT greatest(1, NULL, 3), least(2, 1)", [(None, "1")], COMPARISON),
 ]
 
@@ -511,6 +518,24 @@ def test_every_case_names_its_rule():
         ("SELECT date_add('hour', 1, DATE '2013-01-01')", "'hour' is not a valid DATE field"),
         ("SELECT reduce(ARRAY[1], 0, (s, x) -> s + x, s -> s * 10)", "not run locally"),
         ("SELECT ARRAY[10, 20, 30][0]", "SQL array indices start at 1"),
+        (
+            "SELECT id FROM t.f WHERE day = '2013-01-31'",
+            r"Cannot apply operator: date = varchar\(10\)",
+        ),
+        (
+            "SELECT id FROM t.f WHERE ts < '2013-03-01 00:00:00'",
+            r"Cannot apply operator: timestamp\(3\) < varchar\(19\)",
+        ),
+        ("SELECT id FROM t.f WHERE id = '1'", r"Cannot apply operator: integer = varchar\(1\)"),
+        (
+            "SELECT id FROM t.f WHERE day BETWEEN '2013-01-01' AND '2013-02-01'",
+            r"Cannot check if date is BETWEEN varchar\(10\)",
+        ),
+        (
+            "SELECT id FROM t.f WHERE id IN ('1', '2')",
+            "IN value and list items must be the same type",
+        ),
+        ("SELECT 'a' || 1", r"Unexpected parameters \(varchar\(1\), integer\) for function concat"),
         ("SELECT DATE '2013-01-01' + INTERVAL '1' HOUR", "Cannot add hour to a DATE"),
         ("SELECT format('%1$s-%1$s', 'a')", r"%1\$s follows Java's Formatter"),
         ("SELECT format('%.2f', 2.5e0)", r"%\.2f follows Java's Formatter"),
@@ -549,3 +574,11 @@ def test_trino_errors(con, sql, message):
 def test_views_need_a_name_per_column(con, sql, message):
     with pytest.raises(SqlError, match=message):
         athena_rows(con, sql)
+
+
+def test_raw_columns_are_not_judged_by_their_local_text_type(con):
+    """Raw drops are text locally but typed by the Glue crawler on Athena, so a comparison of a
+    raw column with a number is left to run, not refused as text against a number."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE OR REPLACE VIEW raw.drop AS SELECT '12' AS dep_delay")
+    assert athena_rows(con, "SELECT count(*) FROM raw.drop WHERE dep_delay = 12") == [("1",)]

@@ -580,5 +580,5 @@ def test_raw_columns_are_not_judged_by_their_local_text_type(con):
     """Raw drops are text locally but typed by the Glue crawler on Athena, so a comparison of a
     raw column with a number is left to run, not refused as text against a number."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-    con.execute("CREATE OR REPLACE VIEW raw.drop AS SELECT '12' AS dep_delay")
-    assert athena_rows(con, "SELECT count(*) FROM raw.drop WHERE dep_delay = 12") == [("1",)]
+    con.execute("CREATE OR REPLACE VIEW raw.delivery AS SELECT '12' AS dep_delay")
+    assert athena_rows(con, "SELECT count(*) FROM raw.delivery WHERE dep_delay = 12") == [("1",)]

@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from flightlake.athena_sql import SqlError
 from flightlake.trino import types as T
+from flightlake.trino.coercions import trino_name
 from flightlake.trino.nodes import cast, func
 
 
@@ -24,6 +25,29 @@ def regexp_extract(node: exp.RegexpExtract) -> exp.Expression:
     """No match: NULL, not '' (https://trino.io/docs/current/functions/regexp.html#regexp_extract)."""
     matched = exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy())
     return exp.Case(ifs=[exp.If(this=matched, true=node.copy())])
+
+
+def regexp_replace(node: exp.RegexpReplace) -> exp.Expression | None:
+    """A replacement names groups Java's way, $1, where DuckDB's RE2 takes \\1
+    (https://trino.io/docs/current/functions/regexp.html#regexp_replace)."""
+    replacement = node.args.get("replacement")
+    if replacement is None:
+        return None
+    if not (isinstance(replacement, exp.Literal) and replacement.is_string):
+        raise SqlError("regexp_replace takes a literal replacement locally")
+    text = replacement.name
+    if "\\" in text.replace("\\$", ""):
+        raise SqlError("regexp_replace: a backslash in the replacement is not reproduced locally")
+    # \$ is a literal dollar in Java; RE2 needs no escape for it.
+    rewritten = re.sub(r"\$(\d)", r"\\\1", text.replace("\\$", "\0")).replace("\0", "$")
+    copy = node.copy()
+    copy.set("replacement", exp.Literal.string(rewritten))
+    return copy
+
+
+def type_name(node: exp.Typeof) -> exp.Expression:
+    """typeof() names Trino's type (https://trino.io/docs/current/functions/conversion.html#typeof)."""
+    return exp.Literal.string(trino_name(node.this))
 
 
 def text_to_integer(node: exp.Cast) -> exp.Expression | None:

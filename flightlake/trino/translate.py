@@ -89,6 +89,8 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.CountIf: arithmetic.count_if,
     exp.SplitPart: functions.split_part,
     exp.RegexpExtract: functions.regexp_extract,
+    exp.RegexpReplace: functions.regexp_replace,
+    exp.Typeof: functions.type_name,
     exp.Format: functions.format_,
     exp.Cast: _cast_rewrite,
     exp.TryCast: _cast_rewrite,

@@ -163,6 +163,20 @@ CASES = [
         [("true", "false")],
         REGEXP,
     ),
+    (
+        "regexp_replace_groups",
+        "SELECT regexp_replace('N123UA', '([0-9]+)([A-Z]+)', '$2-$1'), "
+        "regexp_replace('aXbX', 'X', '\\$'), regexp_replace('aXbX', 'X')",
+        [("NUA-123", "a$b$", "ab")],
+        REGEXP,
+    ),
+    (
+        "typeof_names_trino_types",
+        "SELECT typeof(id), typeof(1.0), typeof(delay / 2), typeof(ts), typeof(carrier) "
+        "FROM t.f WHERE id = 1",
+        [("integer", "decimal(2,1)", "bigint", "timestamp(3)", "varchar")],
+        CONVERSION,
+    ),
     ("regexp_extract_no_match", "SELECT regexp_extract('EWR-JFK', '[0-9]+')", [(None,)], REGEXP),
     (
         "regexp_extract_group",

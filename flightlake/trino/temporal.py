@@ -219,6 +219,26 @@ def to_iso8601(node: exp.Anonymous) -> exp.Expression:
     raise SqlError(f"to_iso8601 takes a date or timestamp, not {value.type.sql('athena')}")
 
 
+# Trino's EXTRACT fields whose DuckDB namesake differs or is missing: the week starts on
+# Monday (1) in Trino (https://trino.io/docs/current/functions/datetime.html#extract).
+_EXTRACT_FIELDS = {
+    "DOW": "isodow",
+    "DAY_OF_WEEK": "isodow",
+    "DOY": "dayofyear",
+    "DAY_OF_YEAR": "dayofyear",
+    "DAY_OF_MONTH": "day",
+    "YOW": "isoyear",
+    "YEAR_OF_WEEK": "isoyear",
+}
+
+
+def extract(node: exp.Extract) -> exp.Expression | None:
+    field = node.this.name.upper()
+    if field not in _EXTRACT_FIELDS:
+        return None
+    return func(_EXTRACT_FIELDS[field], node.expression.copy())
+
+
 def to_unixtime(node: exp.TimeToUnix) -> exp.Expression:
     return func("epoch", _instant(node.this))
 

@@ -99,6 +99,7 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.DateAdd: temporal.keep_date,
     exp.AtTimeZone: temporal.at_time_zone,
     exp.TimeToUnix: temporal.to_unixtime,
+    exp.Extract: temporal.extract,
     exp.Bracket: functions.subscript,
     exp.Anonymous: _anonymous,
 }

@@ -271,6 +271,14 @@ CASES = [
         DATETIME,
     ),
     (
+        "extract_fields",
+        "SELECT extract(dow FROM DATE '2013-01-06'), extract(day_of_week FROM DATE '2013-01-07'), "
+        "extract(doy FROM DATE '2013-12-31'), extract(year_of_week FROM DATE '2012-12-31'), "
+        "extract(hour FROM TIMESTAMP '2013-01-01 05:00:00')",
+        [("7", "1", "365", "2013", "5")],
+        DATETIME,
+    ),
+    (
         "date_format_mysql",
         "SELECT date_format(TIMESTAMP '2013-07-04 18:05:09', '%Y-%m-%d %H:%i:%s')",
         [("2013-07-04 18:05:09",)],

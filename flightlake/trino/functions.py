@@ -50,6 +50,21 @@ def type_name(node: exp.Typeof) -> exp.Expression:
     return exp.Literal.string(trino_name(node.this))
 
 
+def array_slice(node: exp.ArraySlice) -> exp.Expression:
+    """slice(a, start, length) (https://trino.io/docs/current/functions/array.html#slice)."""
+    return func("trino_slice", node.this, node.args["start"], node.args["end"])
+
+
+def array_position(node: exp.ArrayPosition) -> exp.Expression:
+    """0 when absent (https://trino.io/docs/current/functions/array.html#array_position)."""
+    return func("trino_array_position", node.this, node.expression)
+
+
+def array_distinct(node: exp.ArrayDistinct) -> exp.Expression:
+    """First occurrences in order (https://trino.io/docs/current/functions/array.html)."""
+    return func("trino_array_distinct", node.this)
+
+
 def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     """Text becomes an integer only when it is one: CAST('12.5' AS integer) fails and
     try_cast gives NULL, where DuckDB rounds to 13; a sign is allowed, spaces are not

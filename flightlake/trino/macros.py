@@ -43,6 +43,22 @@ MACROS = {
         "WHEN i > len(a) THEN error('Array subscript must be less than or equal to array "
         "length: ' || i || ' > ' || len(a)) ELSE a[i] END"
     ),
+    # slice(a, start, length), where DuckDB's list_slice takes (start, end); a negative start
+    # counts from the end (https://trino.io/docs/current/functions/array.html#slice).
+    "trino_slice": (
+        "(a, s, n) AS CASE WHEN s = 0 THEN error('SQL array indices start at 1') "
+        "WHEN n < 0 THEN error('length must be greater than or equal to 0') "
+        "WHEN n = 0 THEN list_slice(a, 1, 0) "
+        "WHEN s > 0 THEN list_slice(a, s, s + n - 1) "
+        "ELSE list_slice(a, greatest(len(a) + s + 1, 1), len(a) + s + n) END"
+    ),
+    # array_position is 0 when the element is absent, not NULL.
+    "trino_array_position": (
+        "(a, x) AS CASE WHEN a IS NULL OR x IS NULL THEN NULL "
+        "ELSE coalesce(list_position(a, x), 0) END"
+    ),
+    # array_distinct keeps each element's first occurrence, in order.
+    "trino_array_distinct": "(a) AS list_filter(a, lambda x, i: list_position(a, x) = i)",
     # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
     "trino_offset": (
         "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "

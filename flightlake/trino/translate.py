@@ -101,6 +101,9 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.TimeToUnix: temporal.to_unixtime,
     exp.Extract: temporal.extract,
     exp.Bracket: functions.subscript,
+    exp.ArraySlice: functions.array_slice,
+    exp.ArrayPosition: functions.array_position,
+    exp.ArrayDistinct: functions.array_distinct,
     exp.Anonymous: _anonymous,
 }
 

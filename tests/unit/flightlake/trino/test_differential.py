@@ -460,6 +460,14 @@ CASES = [
     ),
     ("array_value", "SELECT ARRAY[1, 2, 3]", [("[1, 2, 3]",)], ARRAY),
     (
+        "array_slice_position_distinct",
+        "SELECT slice(ARRAY[1, 2, 3, 4], 2, 2), slice(ARRAY[1, 2, 3, 4], -2, 5), "
+        "array_position(ARRAY[1, 2], 5), array_position(ARRAY[1, 2], 2), "
+        "array_distinct(ARRAY[3, 1, 3, NULL, 2, NULL, 1])",
+        [("[2, 3]", "[3, 4]", "0", "2", "[3, 1, null, 2]")],
+        ARRAY,
+    ),
+    (
         "array_subscript",
         "SELECT ARRAY[10, 20, 30][1], ARRAY[10, 20, 30][3], split(tag, ',')[2] FROM t.f "
         "WHERE id = 1",

@@ -43,6 +43,12 @@ def _arithmetic(self: TypeAnnotator, node: exp.Binary) -> None:
     https://trino.io/docs/current/functions/math.html (integer division truncates)."""
     _base(self, node)
     left, right = node.left.type, node.right.type
+    instants = (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPTZ)
+    if isinstance(node, exp.Sub) and T.kind(left) in instants and T.kind(right) in instants:
+        # timestamp - timestamp is an interval day to second
+        # (https://trino.io/docs/current/functions/datetime.html#date-and-time-operators).
+        self._set_type(node, exp.DataType.build("INTERVAL"))
+        return
     if T.is_approximate(left) or T.is_approximate(right):
         # A double wins over any number; a real over integers and decimals.
         kinds = {T.kind(left), T.kind(right)}
@@ -97,6 +103,32 @@ def _round(self: TypeAnnotator, node: exp.Round) -> None:
         self._set_type(node, T.decimal(precision + 1, scale))
 
 
+def _sign(self: TypeAnnotator, node: exp.Sign) -> None:
+    """sign() of a decimal is a decimal(1, 0); otherwise its argument's type (MathFunctions)."""
+    _base(self, node)
+    if T.is_decimal(node.this.type):
+        self._set_type(node, T.decimal(1, 0))
+
+
+def _floor_ceil(self: TypeAnnotator, node: exp.Expression) -> None:
+    """floor and ceil of a decimal(p, s) are a decimal(p - s + min(s, 1), 0); of an integer,
+    the same integer (Trino's MathFunctions; https://trino.io/docs/current/functions/math.html)."""
+    _base(self, node)
+    arg = node.this.type
+    if T.is_decimal(arg):
+        precision, scale = T.precision_scale(arg)
+        self._set_type(node, T.decimal(precision - scale + min(scale, 1), 0))
+    elif T.is_integer(arg) or T.is_approximate(arg):
+        self._set_type(node, arg)
+
+
+def _returns(type_sql: str) -> Callable[[TypeAnnotator, exp.Expression], None]:
+    def annotate(self: TypeAnnotator, node: exp.Expression) -> None:
+        self._set_type(node, exp.DataType.build(type_sql))
+
+    return annotate
+
+
 def _coerced(*args: str) -> Callable[[TypeAnnotator, exp.Expression], None]:
     """CASE, IF, COALESCE, greatest, least: branches of decimal and integer types
     meet at Trino's common decimal type (https://trino.io/docs/current/functions/decimal.html)."""
@@ -138,12 +170,45 @@ def _with_zone(value: exp.Expression, zone: exp.Expression) -> exp.DataType:
     return dtype
 
 
+def _from_unixtime(self: TypeAnnotator, node: exp.UnixToTime) -> None:
+    """from_unixtime(x[, zone]) is a timestamp(3) with time zone: the session's (UTC) or the
+    one named (https://trino.io/docs/current/functions/datetime.html#from_unixtime)."""
+    dtype = exp.DataType.build("TIMESTAMPTZ(3)")
+    zone = node.args.get("zone")
+    if zone is None:
+        dtype.meta[ZONE] = "UTC"
+    elif isinstance(zone, exp.Literal) and zone.is_string:
+        dtype.meta[ZONE] = zone.name
+    self._set_type(node, dtype)
+
+
 def _at_time_zone(self: TypeAnnotator, node: exp.AtTimeZone) -> None:
     # https://trino.io/docs/current/functions/datetime.html#time-zone-conversion
     self._set_type(node, _with_zone(node.this, node.args["zone"]))
 
 
 _VARCHAR_FUNCTIONS = {"TO_ISO8601", "FORMAT_DATETIME"}
+# Functions sqlglot leaves untyped, with Trino's return type
+# (https://trino.io/docs/current/functions/datetime.html, …/regexp.html).
+_BIGINT_FUNCTIONS = {"MILLISECOND", "REGEXP_COUNT", "TIMEZONE_HOUR", "TIMEZONE_MINUTE"}
+# Date and time fields are bigints in Trino (sqlglot types some as TINYINT).
+_FIELDS = (
+    exp.Hour,
+    exp.Minute,
+    exp.Second,
+    exp.Day,
+    exp.Month,
+    exp.Year,
+    exp.Quarter,
+    exp.Week,
+    exp.WeekOfYear,
+    exp.DayOfWeek,
+    exp.DayOfWeekIso,
+    exp.DayOfMonth,
+    exp.DayOfYear,
+    exp.Extract,
+    exp.RegexpCount,
+)
 
 
 def _varchar(self: TypeAnnotator, node: exp.Expression) -> None:
@@ -155,6 +220,8 @@ def _anonymous(self: TypeAnnotator, node: exp.Anonymous) -> None:
     name = node.name.upper()
     if name in _VARCHAR_FUNCTIONS:
         self._set_type(node, exp.DataType.build("VARCHAR"))
+    elif name in _BIGINT_FUNCTIONS:
+        self._set_type(node, exp.DataType.build("BIGINT"))
     elif name == "WITH_TIMEZONE" and len(node.expressions) == 2:
         self._set_type(node, _with_zone(*node.expressions))
 
@@ -178,6 +245,14 @@ METADATA = {
     exp.Avg: {"annotator": _avg},
     exp.Sum: {"annotator": _sum},
     exp.Round: {"annotator": _round},
+    exp.Floor: {"annotator": _floor_ceil},
+    exp.Sign: {"annotator": _sign},
+    exp.Split: {"annotator": _returns("ARRAY<VARCHAR>")},
+    exp.Ceil: {"annotator": _floor_ceil},
+    exp.Trunc: {"annotator": _same_as("this")},
+    exp.ArgMax: {"annotator": _same_as("this")},
+    exp.ArgMin: {"annotator": _same_as("this")},
+    **{field: {"annotator": _returns("BIGINT")} for field in _FIELDS},
     exp.Case: {"annotator": _coerced("ifs", "default")},
     exp.If: {"annotator": _coerced("true", "false")},
     exp.Coalesce: {"annotator": _coerced("this", "expressions")},
@@ -187,6 +262,7 @@ METADATA = {
     exp.DateTrunc: {"annotator": _same_as("this")},
     exp.DateAdd: {"annotator": _same_as("this")},
     exp.AtTimeZone: {"annotator": _at_time_zone},
+    exp.UnixToTime: {"annotator": _from_unixtime},
     exp.Anonymous: {"annotator": _anonymous},
     exp.Format: {"annotator": _varchar},
     exp.Cast: {"annotator": _cast},

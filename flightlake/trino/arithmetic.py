@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from flightlake.athena_sql import SqlError
 from flightlake.trino import types as T
 from flightlake.trino.nodes import cast, func
 
@@ -63,6 +64,13 @@ def decimal_quotient(
 
 def divide(node: exp.Div) -> exp.Expression:
     left, right = node.left, node.right
+    for side in (left, right):
+        if T.kind(side.type) == exp.DType.UNKNOWN:
+            # An integer divides as an integer in Trino: a guess here could answer differently.
+            raise SqlError(
+                f"cannot tell the type of {side.sql('athena')} locally, so not how Athena "
+                "divides it; CAST it to the type you mean"
+            )
     if T.is_integer(left.type) and T.is_integer(right.type):
         return exp.IntDiv(this=left, expression=right)  # DuckDB's // truncates toward zero
     if T.is_decimal(node.type):
@@ -106,6 +114,11 @@ def integer_sum(node: exp.Sum) -> tuple[exp.Expression, exp.Expression] | None:
         return None
     wrapper = outermost(node)
     return wrapper, cast(wrapper.copy(), "BIGINT")
+
+
+def integer_floor(node: exp.Expression) -> exp.Expression | None:
+    """floor and ceil of an integer are that integer in Trino; DuckDB makes them doubles."""
+    return node.this.copy() if T.is_integer(node.this.type) else None
 
 
 def count_if(node: exp.CountIf) -> exp.Expression:

@@ -1,4 +1,4 @@
-"""What Trino will not compare or concatenate without a CAST, refused with Trino's message.
+"""What Trino will not compare, add or concatenate without a CAST, refused with Trino's message.
 
 Trino coerces no text to a number, date or timestamp: `flight_date = '2013-01-01'` fails on
 Athena with `Cannot apply operator: date = varchar(10)`, where DuckDB would cast the text and
@@ -42,9 +42,28 @@ def trino_name(node: exp.Expression) -> str:
     return node.type.sql("athena").lower().replace(", ", ",")
 
 
+_NUMBERS = {*T.INTEGER_AS_DECIMAL, *T.APPROXIMATE, exp.DType.DECIMAL}
+
+
 def _clash(a: exp.Expression, b: exp.Expression) -> bool:
+    """Text with anything but text, or a boolean with a number: Trino coerces neither."""
     kinds = {T.kind(a.type), T.kind(b.type)}
-    return bool(kinds & _TEXT) and bool(kinds & _NOT_TEXT)
+    if kinds & _TEXT and kinds & _NOT_TEXT:
+        return True
+    return exp.DType.BOOLEAN in kinds and bool(kinds & _NUMBERS)
+
+
+def date_arithmetic(node: exp.Binary) -> None:
+    """DATE ± integer and DATE - DATE have no Trino operator (date_add and date_diff do it)."""
+    kinds = [T.kind(node.left.type), T.kind(node.right.type)]
+    if exp.DType.DATE not in kinds:
+        return
+    other = kinds[1] if kinds[0] == exp.DType.DATE else kinds[0]
+    if other in _NUMBERS or (isinstance(node, exp.Sub) and kinds == [exp.DType.DATE] * 2):
+        op = "+" if isinstance(node, exp.Add) else "-"
+        raise SqlError(
+            f"Cannot apply operator: {trino_name(node.left)} {op} {trino_name(node.right)}"
+        )
 
 
 def comparison(node: exp.Binary) -> None:
@@ -90,3 +109,5 @@ def check(node: exp.Expression) -> None:
         in_list(node)
     elif isinstance(node, (exp.DPipe, exp.Concat)):
         concatenation(node)
+    elif isinstance(node, (exp.Add, exp.Sub)):
+        date_arithmetic(node)

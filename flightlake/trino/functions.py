@@ -65,6 +65,64 @@ def array_distinct(node: exp.ArrayDistinct) -> exp.Expression:
     return func("trino_array_distinct", node.this)
 
 
+def substring(node: exp.Substring) -> exp.Expression:
+    """https://trino.io/docs/current/functions/string.html#substr"""
+    length = node.args.get("length")
+    if length is None:
+        return func("trino_substr_rest", node.this, node.args["start"])
+    return func("trino_substr", node.this, node.args["start"], length)
+
+
+def split(node: exp.Split) -> exp.Expression:
+    """https://trino.io/docs/current/functions/string.html#split"""
+    if node.args.get("limit") is not None:
+        raise SqlError("split with a limit is not reproduced locally")
+    return func("trino_split", node.this, node.expression)
+
+
+# Trino trims whitespace, not only spaces (https://trino.io/docs/current/functions/string.html#trim).
+_WHITESPACE = exp.Literal.string(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def trim(node: exp.Trim) -> exp.Expression | None:
+    if node.args.get("expression") is not None:
+        return None  # trim(characters FROM s): the characters given, in both engines
+    name = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(
+        str(node.args.get("position") or ""), "trim"
+    )
+    return func(name, node.this, _WHITESPACE.copy())
+
+
+def sign(node: exp.Sign) -> exp.Expression | None:
+    """sign() keeps its argument's type in Trino (a double -1.0); DuckDB's is a TINYINT."""
+    kind = T.kind(node.type)
+    if kind == exp.DType.DOUBLE or kind == exp.DType.FLOAT or kind == exp.DType.DECIMAL:
+        return cast(node.copy(), node.type.sql("duckdb"))
+    return None
+
+
+def text_to_boolean(node: exp.Cast) -> exp.Expression | None:
+    """Only t, f, 1, 0, true and false are booleans (DuckDB also takes yes, no, y, n…)."""
+    source = node.this
+    if T.kind(source.type) not in exp.DataType.TEXT_TYPES or node.to.this != exp.DType.BOOLEAN:
+        return None
+    checked = exp.TryCast(this=source.copy(), to=node.to.copy())
+    is_boolean = func("trino_is_boolean_text", source.copy())
+    if isinstance(node, exp.TryCast):
+        return exp.Case(ifs=[exp.If(this=is_boolean, true=checked)])
+    message = exp.DPipe(
+        this=exp.DPipe(this=exp.Literal.string("Cannot cast '"), expression=source.copy()),
+        expression=exp.Literal.string("' to BOOLEAN"),
+    )
+    return exp.Case(
+        ifs=[
+            exp.If(this=exp.Is(this=source.copy(), expression=exp.Null()), true=exp.Null()),
+            exp.If(this=exp.Not(this=is_boolean), true=func("error", message)),
+        ],
+        default=checked,
+    )
+
+
 def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     """Text becomes an integer only when it is one: CAST('12.5' AS integer) fails and
     try_cast gives NULL, where DuckDB rounds to 13; a sign is allowed, spaces are not

@@ -59,6 +59,20 @@ MACROS = {
     ),
     # array_distinct keeps each element's first occurrence, in order.
     "trino_array_distinct": "(a) AS list_filter(a, lambda x, i: list_position(a, x) = i)",
+    # substr: a start of 0, a length below 1 or a start before the beginning give ''
+    # (Trino's StringFunctions.substr), where DuckDB counts from the first character.
+    "trino_substr": (
+        "(s, st, n) AS CASE WHEN st = 0 OR n <= 0 OR (st < 0 AND -st > length(s)) THEN '' "
+        "ELSE substring(s, st, n) END"
+    ),
+    "trino_substr_rest": (
+        "(s, st) AS CASE WHEN st = 0 OR (st < 0 AND -st > length(s)) THEN '' "
+        "ELSE substring(s, st) END"
+    ),
+    # split('', ',') is one empty field, not none.
+    "trino_split": "(s, d) AS CASE WHEN s = '' THEN [''] ELSE string_split(s, d) END",
+    # Text to boolean: only t, f, 1, 0, true and false, in any case (Trino's VarcharOperators).
+    "trino_is_boolean_text": "(s) AS lower(s) IN ('t', 'f', '1', '0', 'true', 'false')",
     # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
     "trino_offset": (
         "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "

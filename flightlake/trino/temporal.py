@@ -12,10 +12,10 @@ https://trino.io/docs/current/functions/datetime.html
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlglot import exp
-from sqlglot.dialects.hive import Hive
 
 from flightlake.athena_sql import SqlError
 from flightlake.trino import types as T
@@ -158,6 +158,27 @@ def at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
     return _instant(node.this)
 
 
+def from_unixtime(node: exp.UnixToTime) -> exp.Expression | None:
+    if node.args.get("zone") is not None:
+        _checked_zone(node.type, "from_unixtime")
+    return None
+
+
+def from_iso8601_timestamp(node: exp.Expression) -> exp.Expression | None:
+    """The text's own offset becomes the value's zone in Trino: kept here only when it is UTC
+    (a Z, or none: the session's zone)."""
+    text = node.this
+    if not (isinstance(text, exp.Literal) and text.is_string):
+        raise SqlError(
+            "from_iso8601_timestamp of a column: each value's offset is its zone in Trino, "
+            "which is not kept locally"
+        )
+    clock = text.name.split("T", 1)[1] if "T" in text.name else ""
+    if clock and (clock.endswith("Z") or not any(c in clock for c in "+-")):
+        return None
+    raise SqlError("from_iso8601_timestamp with an offset other than Z is not reproduced locally")
+
+
 def with_timezone(node: exp.Anonymous) -> exp.Expression:
     """with_timezone(ts, zone): the instant at which `zone`'s clock shows ts."""
     zone = _checked_zone(node.type, "with_timezone")
@@ -243,9 +264,61 @@ def to_unixtime(node: exp.TimeToUnix) -> exp.Expression:
     return func("epoch", _instant(node.this))
 
 
+# Joda pattern letters (https://trino.io/docs/current/functions/datetime.html#format_datetime)
+# and their strftime forms; a letter not listed is refused, not printed as text.
+_JODA = {
+    "yyyy": "%Y",
+    "yy": "%y",
+    "MMMM": "%B",
+    "MMM": "%b",
+    "MM": "%m",
+    "M": "%-m",
+    "dd": "%d",
+    "d": "%-d",
+    "DDD": "%j",
+    "D": "%-j",
+    "EEEE": "%A",
+    "EEE": "%a",
+    "HH": "%H",
+    "H": "%-H",
+    "hh": "%I",
+    "h": "%-I",
+    "mm": "%M",
+    "m": "%-M",
+    "ss": "%S",
+    "s": "%-S",
+    "SSSSSS": "%f",
+    "SSS": "%g",
+    "a": "%p",
+}
+_JODA_RUN = re.compile(r"'((?:[^']|'')*)'|([A-Za-z])\2*|([^A-Za-z']+)")
+
+
+def joda_to_strftime(pattern: str) -> str:
+    """A Joda pattern as strftime's, or SqlError for a letter not reproduced."""
+    out = []
+    for match in _JODA_RUN.finditer(pattern):
+        quoted, other = match.group(1), match.group(3)
+        if quoted is not None:
+            # Quoted text is literal; '' is a quote, inside quotes or alone.
+            out.append(quoted.replace("''", "'").replace("%", "%%") if quoted else "'")
+        elif other is not None:
+            out.append(other.replace("%", "%%"))
+        else:
+            run = match.group(0)
+            if run not in _JODA:
+                raise SqlError(
+                    f"format_datetime: the pattern letters {run} are not reproduced locally"
+                )
+            out.append(_JODA[run])
+    return "".join(out)
+
+
 def format_datetime(node: exp.Anonymous) -> exp.Expression:
-    """format_datetime(ts, 'yyyy-MM') takes Java (Joda) patterns; DuckDB's strftime takes C's."""
+    """format_datetime(ts, 'yyyy-MM') takes Joda patterns; DuckDB's strftime takes C's."""
     if len(node.expressions) != 2:
         raise SqlError(f"format_datetime takes (timestamp, format), got {node.sql('athena')}")
     ts, fmt = node.expressions
-    return exp.TimeToStr(this=ts, format=Hive().format_time(fmt))
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise SqlError("format_datetime takes a literal pattern locally")
+    return func("strftime", ts, exp.Literal.string(joda_to_strftime(fmt.name)))

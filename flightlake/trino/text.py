@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pyarrow as pa
 
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 _TIMESTAMP = re.compile(r"timestamp(?:\((\d+)\))?( with time zone)?")
@@ -96,7 +97,11 @@ def cell(value: Any, trino_type: str = "", zone: str | None = None) -> str | Non
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
+        if trino_type == "real":  # a float32, written by its own shortest digits
+            return java_double(float(str(np.float32(value))))
         return java_double(value)
+    if isinstance(value, pa.MonthDayNano):
+        return _interval(value)
     if isinstance(value, Decimal):
         match = _DECIMAL.fullmatch(trino_type)
         scale = int(match.group(2)) if match else -value.as_tuple().exponent
@@ -119,6 +124,23 @@ def cell(value: Any, trino_type: str = "", zone: str | None = None) -> str | Non
     if isinstance(value, dict):  # a row
         return "{" + ", ".join(f"{k}={_inner(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _interval(value: pa.MonthDayNano) -> str:
+    """Trino's intervals: year to month as 1-2, day to second as 30 23:30:00.000."""
+    if value.months and (value.days or value.nanoseconds):
+        raise ValueError("an interval of months and days has no Trino type")
+    if value.months:
+        sign = "-" if value.months < 0 else ""
+        years, months = divmod(abs(value.months), 12)
+        return f"{sign}{years}-{months}"
+    millis = value.days * 86_400_000 + value.nanoseconds // 1_000_000
+    sign = "-" if millis < 0 else ""
+    days, rest = divmod(abs(millis), 86_400_000)
+    hours, rest = divmod(rest, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{sign}{days} {hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
 def _inner(value: Any) -> str:

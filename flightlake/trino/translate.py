@@ -21,7 +21,8 @@ from flightlake.trino import types as T
 from flightlake.trino.annotate import annotate
 from flightlake.trino.refusals import refusal
 
-UNNAMED = "athena_unnamed"
+UNNAMED = "athena_unnamed"  # meta: an output Athena names _col<position>
+NAMED = "athena_name"  # meta: an output's name where sqlglot would make one up
 
 
 def _unit(expression: exp.Expression) -> str:
@@ -61,7 +62,11 @@ class Translation:
 def _cast_rewrite(node: exp.Cast) -> exp.Expression | None:
     if node.to.this in exp.DataType.TEXT_TYPES:
         return functions.number_to_varchar(node) or temporal.to_varchar(node)
-    return functions.text_to_integer(node) or functions.approximate_to_integer(node)
+    return (
+        functions.text_to_integer(node)
+        or functions.text_to_boolean(node)
+        or functions.approximate_to_integer(node)
+    )
 
 
 def _anonymous(node: exp.Anonymous) -> exp.Expression | None:
@@ -87,6 +92,8 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.Avg: arithmetic.decimal_average,
     exp.Sum: arithmetic.integer_sum,
     exp.CountIf: arithmetic.count_if,
+    exp.Floor: arithmetic.integer_floor,
+    exp.Ceil: arithmetic.integer_floor,
     exp.SplitPart: functions.split_part,
     exp.RegexpExtract: functions.regexp_extract,
     exp.RegexpReplace: functions.regexp_replace,
@@ -99,8 +106,14 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.DateAdd: temporal.keep_date,
     exp.AtTimeZone: temporal.at_time_zone,
     exp.TimeToUnix: temporal.to_unixtime,
+    exp.UnixToTime: temporal.from_unixtime,
+    exp.FromISO8601Timestamp: temporal.from_iso8601_timestamp,
     exp.Extract: temporal.extract,
     exp.Bracket: functions.subscript,
+    exp.Substring: functions.substring,
+    exp.Split: functions.split,
+    exp.Trim: functions.trim,
+    exp.Sign: functions.sign,
     exp.ArraySlice: functions.array_slice,
     exp.ArrayPosition: functions.array_position,
     exp.ArrayDistinct: functions.array_distinct,
@@ -164,7 +177,10 @@ def _line(node: exp.Expression) -> str:
 def _mark_unnamed(query: exp.Expression) -> None:
     """Athena names an output that is neither a column nor aliased `_col<position>`."""
     for select in _selects(query):
-        if not isinstance(select, (exp.Alias, exp.Column)) and not select.is_star:
+        inner = select.unnest()
+        if isinstance(inner, exp.Column) and inner is not select:
+            select.meta[NAMED] = inner.name  # (id) is still the column id
+        elif not isinstance(inner, (exp.Alias, exp.Column)) and not select.is_star:
             select.meta[UNNAMED] = True
 
 
@@ -181,7 +197,7 @@ def _outputs(query: exp.Expression) -> tuple[Output, ...]:
     for position, select in enumerate(_selects(query)):
         inner = select.this if isinstance(select, exp.Alias) else select
         named = not inner.meta.get(UNNAMED)
-        name = select.alias_or_name if named else f"_col{position}"
+        name = inner.meta.get(NAMED) or select.alias_or_name if named else f"_col{position}"
         dtype = inner.type or exp.DataType.build("UNKNOWN")
         outputs.append(Output(name, dtype.sql("athena").lower(), temporal.zone_of(dtype), named))
     return tuple(outputs)

@@ -43,6 +43,26 @@ CASES = [
     ),
     ("int_div_aggregates", "SELECT sum(delay) / count(delay) FROM t.f", [("7",)], MATH),
     ("double_div", "SELECT CAST(7 AS double) / 2", [("3.5",)], MATH),
+    (
+        "int_div_of_date_fields",
+        "SELECT (hour(ts) * 60 + minute(ts)) / 60, regexp_count('aaa', 'a') / 2 FROM t.f "
+        "WHERE id = 1",
+        [("23", "1")],
+        MATH,
+    ),
+    (
+        "floor_ceil_types",
+        "SELECT floor(delay / 15.0) * 15, ceil(fare) / 3, floor(25 / 15.0) / 2, ceil(delay) "
+        "FROM t.f WHERE id = 1",
+        [("0", "4", "1", "10")],
+        MATH,
+    ),
+    (
+        "sign_keeps_the_type",
+        "SELECT sign(-2.5e0), sign(-2.5), sign(-3)",
+        [("-1.0", "-1", "-1")],
+        MATH,
+    ),
     ("double_div_third", "SELECT 1e0 / 3", [("0.3333333333333333",)], MATH),
     ("double_div_zero", "SELECT 1e0 / 0, -1e0 / 0", [("Infinity", "-Infinity")], MATH),
     # --- aggregates over no values
@@ -135,6 +155,20 @@ CASES = [
     ),
     # --- string functions whose DuckDB namesake differs
     ("split_part_past_end", "SELECT split_part('a,b,c', ',', 4)", [(None,)], STRING),
+    (
+        "substr_edges",
+        "SELECT substr('abcdef', 0, 2), substr('UA', -10), substr('abcdef', -3, 2), "
+        "substr('abc', 2), substr('abc', 2, 0)",
+        [("", "", "de", "bc", "")],
+        STRING,
+    ),
+    (
+        "split_and_trim",
+        "SELECT cardinality(split('', ',')), length(trim(chr(9) || 'a ' || chr(10))), "
+        "ltrim('  a '), rtrim(' a  ')",
+        [("1", "1", "a ", " a")],
+        STRING,
+    ),
     ("split_part_field", "SELECT split_part('a,b,c', ',', 2)", [("b",)], STRING),
     (
         "split_part_column",
@@ -198,6 +232,18 @@ CASES = [
         "SELECT try_cast('+12' AS integer), try_cast(' 12' AS integer)",
         [("12", None)],
         CONVERSION,
+    ),
+    (
+        "text_to_boolean",
+        "SELECT try_cast('no' AS boolean), CAST('T' AS boolean), CAST('0' AS boolean)",
+        [(None, "true", "false")],
+        CONVERSION,
+    ),
+    (
+        "real_value",
+        "SELECT CAST(1.1 AS real), CAST(fare AS real) FROM t.f WHERE id = 1",
+        [("1.1", "12.34")],
+        TYPES,
     ),
     (
         "cast_double_varchar",
@@ -286,8 +332,23 @@ CASES = [
     ),
     (
         "format_datetime_joda",
-        "SELECT format_datetime(TIMESTAMP '2013-07-04 18:05:09', 'yyyy-MM-dd HH:mm')",
-        [("2013-07-04 18:05",)],
+        "SELECT format_datetime(TIMESTAMP '2013-07-04 18:05:09', 'yyyy-MM-dd HH:mm'), "
+        "format_datetime(TIMESTAMP '2013-07-04 18:05:09.123', 'EEE d MMM, h:mm:ss.SSS a'), "
+        "format_datetime(TIMESTAMP '2013-07-04 18:05:09', 'HH ''o''''clock''')",
+        [("2013-07-04 18:05", "Thu 4 Jul, 6:05:09.123 PM", "18 o'clock")],
+        DATETIME,
+    ),
+    (
+        "timestamp_difference_interval",
+        "SELECT ts - TIMESTAMP '2013-01-01 00:00:00' FROM t.f WHERE id = 1",
+        [("30 23:30:00.000",)],
+        DATETIME,
+    ),
+    (
+        "from_unixtime_zoned",
+        "SELECT from_unixtime(0, 'America/New_York'), hour(from_unixtime(0, 'America/New_York')), "
+        "from_unixtime(0)",
+        [("1969-12-31 19:00:00.000 America/New_York", "19", "1970-01-01 00:00:00.000 UTC")],
         DATETIME,
     ),
     # --- time zones
@@ -565,6 +626,14 @@ def test_every_case_names_its_rule():
             "SELECT id FROM t.f WHERE id IN ('1', '2')",
             "IN value and list items must be the same type",
         ),
+        ("SELECT id FROM t.f WHERE on_time = 1", "Cannot apply operator: boolean = integer"),
+        ("SELECT day + 1 FROM t.f", r"Cannot apply operator: date \+ integer"),
+        ("SELECT DATE '2013-01-02' - DATE '2013-01-01'", "Cannot apply operator: date - date"),
+        ("SELECT CAST('yes' AS boolean)", "Cannot cast 'yes' to BOOLEAN"),
+        ("SELECT transform(ARRAY[1, 2], x -> x / 2)", "cannot tell the type of x"),
+        ("SELECT format_datetime(ts, 'kk') FROM t.f", "pattern letters kk"),
+        ("SELECT hour(from_iso8601_timestamp('2013-01-05T10:00:00-05:00'))", "offset other than Z"),
+        ("SELECT split('a,b,c', ',', 2)", "split with a limit"),
         ("SELECT 'a' || 1", r"Unexpected parameters \(varchar\(1\), integer\) for function concat"),
         ("SELECT DATE '2013-01-01' + INTERVAL '1' HOUR", "Cannot add hour to a DATE"),
         ("SELECT format('%1$s-%1$s', 'a')", r"%1\$s follows Java's Formatter"),

@@ -59,6 +59,11 @@ def test_json_keeps_numbers_and_writes_the_rest_losslessly(tmp_path):
     }
 
 
+def test_a_parenthesized_column_keeps_its_name(tmp_path):
+    lines = _sql(tmp_path, "SELECT (x), x + 1 FROM (VALUES 1) AS t(x)", "--format", "csv")
+    assert lines.splitlines()[0] == '"x","_col1"'
+
+
 def test_json_keeps_every_column_of_a_repeated_name(tmp_path):
     (line,) = _sql(tmp_path, "SELECT 1 AS id, 2 AS id", "--format", "json").splitlines()
     assert json.loads(line) == {"id": 1, "id#2": 2}

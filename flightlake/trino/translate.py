@@ -122,39 +122,37 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
 
 
 def _rewrite(query: exp.Expression, source: str) -> exp.Expression:
+    """Every node, children before parents: refused, checked, given its zones' clocks, and
+    replaced by its rewrite (a zoned result computed on a clock turned back into an instant)."""
     for node in reversed(list(query.walk())):
         if node is not query and node.parent is None:
             continue  # a FILTER or OVER clause replaced with the aggregate inside it
-        why = refusal(node)
-        if why:
-            raise SqlError(f"{source}:{_line(node)}: {why}; not run locally (Athena would answer)")
         try:
+            why = refusal(node)
+            if why:
+                raise SqlError(f"{why}; not run locally (Athena would answer)")
             coercions.check(node)
+            clocked = temporal.read_clocks(node)
+            old, new = _rewritten(node)
         except SqlError as exc:
             raise SqlError(f"{source}:{_line(node)}: {exc}") from None
-        clocked = temporal.read_clocks(node)
-        handler = REWRITES.get(type(node))
-        if handler is None:
-            if clocked and T.kind(node.type) == exp.DType.TIMESTAMPTZ:
-                query = _replace(query, node, temporal.back_to_instant(node.copy(), node.type))
-            continue
-        try:
-            result = handler(node)
-        except SqlError as exc:
-            raise SqlError(f"{source}:{_line(node)}: {exc}") from None
-        except (KeyError, ValueError, TypeError, AttributeError):  # arguments it cannot take
-            raise SqlError(
-                f"{source}:{_line(node)}: {node.sql('athena')}: wrong arguments for this function"
-            ) from None
-        if result is None or result is node:
-            if clocked and T.kind(node.type) == exp.DType.TIMESTAMPTZ:
-                query = _replace(query, node, temporal.back_to_instant(node.copy(), node.type))
-            continue
-        old, new = result if isinstance(result, tuple) else (node, result)
         if clocked and T.kind(old.type) == exp.DType.TIMESTAMPTZ:
-            new = temporal.back_to_instant(new, old.type)
-        query = _replace(query, old, new)
+            new = temporal.back_to_instant(old.copy() if new is old else new, old.type)
+        if new is not old:
+            query = _replace(query, old, new)
     return query
+
+
+def _rewritten(node: exp.Expression) -> tuple[exp.Expression, exp.Expression]:
+    """(the node or the ancestor to replace, its replacement): the same node twice if none."""
+    handler = REWRITES.get(type(node))
+    try:
+        result = handler(node) if handler else None
+    except (KeyError, ValueError, TypeError, AttributeError):  # arguments it cannot take
+        raise SqlError(f"{node.sql('athena')}: wrong arguments for this function") from None
+    if result is None:
+        return node, node
+    return result if isinstance(result, tuple) else (node, result)
 
 
 def _replace(query: exp.Expression, old: exp.Expression, new: exp.Expression) -> exp.Expression:

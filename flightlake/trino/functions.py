@@ -102,25 +102,11 @@ def sign(node: exp.Sign) -> exp.Expression | None:
 
 
 def text_to_boolean(node: exp.Cast) -> exp.Expression | None:
-    """Only t, f, 1, 0, true and false are booleans (DuckDB also takes yes, no, y, n…)."""
-    source = node.this
-    if T.kind(source.type) not in exp.DataType.TEXT_TYPES or node.to.this != exp.DType.BOOLEAN:
+    """Only t, f, 1, 0, true and false are booleans (DuckDB also takes yes, no, y, n…)
+    (https://trino.io/docs/current/functions/conversion.html; Trino's VarcharOperators)."""
+    if T.kind(node.this.type) not in exp.DataType.TEXT_TYPES or node.to.this != exp.DType.BOOLEAN:
         return None
-    checked = exp.TryCast(this=source.copy(), to=node.to.copy())
-    is_boolean = func("trino_is_boolean_text", source.copy())
-    if isinstance(node, exp.TryCast):
-        return exp.Case(ifs=[exp.If(this=is_boolean, true=checked)])
-    message = exp.DPipe(
-        this=exp.DPipe(this=exp.Literal.string("Cannot cast '"), expression=source.copy()),
-        expression=exp.Literal.string("' to BOOLEAN"),
-    )
-    return exp.Case(
-        ifs=[
-            exp.If(this=exp.Is(this=source.copy(), expression=exp.Null()), true=exp.Null()),
-            exp.If(this=exp.Not(this=is_boolean), true=func("error", message)),
-        ],
-        default=checked,
-    )
+    return _guarded_cast(node, "trino_is_boolean_text", "BOOLEAN")
 
 
 def text_to_integer(node: exp.Cast) -> exp.Expression | None:
@@ -128,20 +114,25 @@ def text_to_integer(node: exp.Cast) -> exp.Expression | None:
     try_cast gives NULL, where DuckDB rounds to 13; a sign is allowed, spaces are not
     (https://trino.io/docs/current/functions/conversion.html; Trino's VarcharOperators parse
     with Long.parseLong)."""
-    source = node.this
-    if T.kind(source.type) not in exp.DataType.TEXT_TYPES or not T.is_integer(node.to):
+    if T.kind(node.this.type) not in exp.DataType.TEXT_TYPES or not T.is_integer(node.to):
         return None
-    target = node.to.sql("athena").upper()
+    return _guarded_cast(node, "trino_is_integer_text", node.to.sql("athena").upper())
+
+
+def _guarded_cast(node: exp.Cast, accepts: str, target: str) -> exp.Expression:
+    """The cast where the macro `accepts` the text (and the value fits); else NULL for
+    try_cast, Trino's error for CAST."""
+    source = node.this
     checked = exp.TryCast(this=source.copy(), to=node.to.copy())
+    accepted = func(accepts, source.copy())
     if isinstance(node, exp.TryCast):
-        is_integer = func("trino_is_integer_text", source.copy())
-        return exp.Case(ifs=[exp.If(this=is_integer, true=checked)])
+        return exp.Case(ifs=[exp.If(this=accepted, true=checked)])
     message = exp.DPipe(
         this=exp.DPipe(this=exp.Literal.string("Cannot cast '"), expression=source.copy()),
         expression=exp.Literal.string(f"' to {target}"),
     )
     fails = exp.Or(
-        this=exp.Not(this=func("trino_is_integer_text", source.copy())),
+        this=exp.Not(this=accepted),
         expression=exp.Is(this=checked.copy(), expression=exp.Null()),
     )
     return exp.Case(

@@ -144,6 +144,15 @@ def _guarded_cast(node: exp.Cast, accepts: str, target: str) -> exp.Expression:
     )
 
 
+def to_short_varchar(node: exp.Cast) -> exp.Expression | None:
+    """CAST(x AS varchar(n)) keeps the first n characters in Trino; DuckDB ignores n."""
+    params = node.to.expressions
+    if node.to.this != exp.DType.VARCHAR or not params or isinstance(node, exp.TryCast):
+        return None
+    text = cast(node.this.copy(), "VARCHAR")
+    return func("substring", text, exp.Literal.number(1), params[0].this.copy())
+
+
 def approximate_to_integer(node: exp.Cast) -> exp.Expression | None:
     """A double or real cast to an integer rounds half away from zero (Trino's DoubleOperators
     round with MathFunctions.round); DuckDB rounds half to even: 2.5 is 3 in Trino, 2 there."""

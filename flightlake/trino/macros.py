@@ -73,6 +73,10 @@ MACROS = {
     "trino_split": "(s, d) AS CASE WHEN s = '' THEN [''] ELSE string_split(s, d) END",
     # Text to boolean: only t, f, 1, 0, true and false, in any case (Trino's VarcharOperators).
     "trino_is_boolean_text": "(s) AS lower(s) IN ('t', 'f', '1', '0', 'true', 'false')",
+    # A timestamp cast to fewer digits of a second rounds half up (Trino's timestamp casts).
+    "trino_round_timestamp": (
+        "(ts, unit) AS make_timestamp(CAST(round(epoch_us(ts) / unit) * unit AS BIGINT))"
+    ),
     # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
     "trino_offset": (
         "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "

@@ -197,6 +197,19 @@ def _clock_text(node: exp.Expression, separator: str) -> exp.Expression:
     return func("left", text, exp.Literal.number(19 + (precision and precision + 1)))
 
 
+def to_coarser_timestamp(node: exp.Cast) -> exp.Expression | None:
+    """CAST(… AS timestamp(p)) rounds to p digits of a second, half up (a bare `timestamp` is
+    timestamp(3)); DuckDB keeps every digit it parsed."""
+    digits = _precision(node.type)
+    source = T.kind(node.this.type)
+    if digits >= 6 or source not in (*exp.DataType.TEXT_TYPES, exp.DType.TIMESTAMP):
+        return None
+    if source == exp.DType.TIMESTAMP and _precision(node.this.type) <= digits:
+        return None
+    micros = cast(node.this.copy(), "TIMESTAMP")
+    return func("trino_round_timestamp", micros, exp.Literal.number(10 ** (6 - digits)))
+
+
 def to_varchar(node: exp.Cast) -> exp.Expression | None:
     """CAST(timestamp AS varchar) keeps the type's precision and a zone's name:
     '2013-01-01 05:00:00.000', '2013-01-01 00:00:00.000 America/New_York'."""

@@ -61,7 +61,13 @@ class Translation:
 
 def _cast_rewrite(node: exp.Cast) -> exp.Expression | None:
     if node.to.this in exp.DataType.TEXT_TYPES:
-        return functions.number_to_varchar(node) or temporal.to_varchar(node)
+        return (
+            functions.number_to_varchar(node)
+            or temporal.to_varchar(node)
+            or functions.to_short_varchar(node)
+        )
+    if node.to.this == exp.DType.TIMESTAMP:
+        return temporal.to_coarser_timestamp(node)
     return (
         functions.text_to_integer(node)
         or functions.text_to_boolean(node)

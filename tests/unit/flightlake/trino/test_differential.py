@@ -253,6 +253,14 @@ CASES = [
         CONVERSION,
     ),
     (
+        "narrowing_casts",
+        "SELECT CAST('abc' AS varchar(2)), "
+        "CAST(TIMESTAMP '2013-01-01 00:00:00.789' AS timestamp(0)), "
+        "CAST('2013-01-01 00:00:00.1239' AS timestamp) = TIMESTAMP '2013-01-01 00:00:00.124'",
+        [("ab", "2013-01-01 00:00:01", "true")],
+        CONVERSION,
+    ),
+    (
         "cast_decimal_varchar",
         "SELECT CAST(fare AS varchar), CAST(0.05 AS varchar) FROM t.f WHERE id = 3",
         [("100.00", "0.05")],

@@ -101,6 +101,19 @@ def sign(node: exp.Sign) -> exp.Expression | None:
     return None
 
 
+def array_nulls(node: exp.Expression) -> exp.Expression:
+    """array_max, array_min, contains and array_except with Trino's NULLs and order
+    (https://trino.io/docs/current/functions/array.html)."""
+    name = {
+        exp.ArrayMax: "trino_array_max",
+        exp.ArrayMin: "trino_array_min",
+        exp.ArrayContains: "trino_contains",
+        exp.ArrayExcept: "trino_array_except",
+    }[type(node)]
+    args = [node.this] + ([node.expression] if node.args.get("expression") is not None else [])
+    return func(name, *args)
+
+
 def text_to_boolean(node: exp.Cast) -> exp.Expression | None:
     """Only t, f, 1, 0, true and false are booleans (DuckDB also takes yes, no, y, n…)
     (https://trino.io/docs/current/functions/conversion.html; Trino's VarcharOperators)."""

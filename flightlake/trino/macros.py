@@ -77,6 +77,25 @@ MACROS = {
     "trino_round_timestamp": (
         "(ts, unit) AS make_timestamp(CAST(round(epoch_us(ts) / unit) * unit AS BIGINT))"
     ),
+    # array_max and array_min are NULL when any element is (Trino's ArrayMaxFunction), and
+    # contains is NULL when the element is absent but a NULL is present.
+    "trino_array_max": (
+        "(a) AS CASE WHEN len(list_filter(a, lambda x: x IS NULL)) > 0 THEN NULL "
+        "ELSE list_max(a) END"
+    ),
+    "trino_array_min": (
+        "(a) AS CASE WHEN len(list_filter(a, lambda x: x IS NULL)) > 0 THEN NULL "
+        "ELSE list_min(a) END"
+    ),
+    "trino_contains": (
+        "(a, x) AS CASE WHEN a IS NULL OR x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+        "WHEN len(list_filter(a, lambda y: y IS NULL)) > 0 THEN NULL ELSE false END"
+    ),
+    # array_except keeps the first array's order (DuckDB's list_distinct does not).
+    "trino_array_except": (
+        "(a, b) AS list_filter(trino_array_distinct(a), "
+        "lambda x: NOT list_contains(list_transform(b, lambda y: y IS NOT DISTINCT FROM x), true))"
+    ),
     # A zone's offset from UTC in minutes as ISO 8601 writes it: -300 is '-05:00'.
     "trino_offset": (
         "(m) AS CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, "

@@ -123,6 +123,10 @@ REWRITES: dict[type[exp.Expression], Rewrite] = {
     exp.ArraySlice: functions.array_slice,
     exp.ArrayPosition: functions.array_position,
     exp.ArrayDistinct: functions.array_distinct,
+    **{
+        kind: functions.array_nulls
+        for kind in (exp.ArrayMax, exp.ArrayMin, exp.ArrayContains, exp.ArrayExcept)
+    },
     exp.Anonymous: _anonymous,
 }
 

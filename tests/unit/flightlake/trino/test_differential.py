@@ -529,6 +529,13 @@ CASES = [
     ),
     ("array_value", "SELECT ARRAY[1, 2, 3]", [("[1, 2, 3]",)], ARRAY),
     (
+        "array_nulls_and_order",
+        "SELECT array_max(ARRAY[1, NULL, 3]), array_min(ARRAY[2, 1]), contains(ARRAY[1, NULL], 2), "
+        "contains(ARRAY[1, NULL], 1), array_except(ARRAY[3, 1, 1, NULL], ARRAY[2])",
+        [(None, "1", None, "true", "[3, 1, null]")],
+        ARRAY,
+    ),
+    (
         "array_slice_position_distinct",
         "SELECT slice(ARRAY[1, 2, 3, 4], 2, 2), slice(ARRAY[1, 2, 3, 4], -2, 5), "
         "array_position(ARRAY[1, 2], 5), array_position(ARRAY[1, 2], 2), "

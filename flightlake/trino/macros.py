@@ -6,6 +6,7 @@ connection that runs translated SQL has them (flightlake.query.run installs them
 
 from __future__ import annotations
 
+import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import duckdb
@@ -127,21 +128,22 @@ def decimal_divide(numerator: str, denominator: str, scale: int) -> str:
     return format(quotient, "f")
 
 
+# Connections that have them: installing costs a few tens of milliseconds, once per session
+# is enough (a weak set, so a closed connection is forgotten with it).
+_INSTALLED: weakref.WeakSet = weakref.WeakSet()
+
+
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """The macros and functions, and Athena's session zone: UTC."""
+    if con in _INSTALLED:
+        return
     con.execute("SET TimeZone = 'UTC'")
     for name, body in MACROS.items():
         con.execute(f"CREATE OR REPLACE TEMP MACRO {name}{body}")
-    registered = {
-        name
-        for (name,) in con.execute(
-            "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'trino_%'"
-        ).fetchall()
-    }
     for name, function, arguments in (
         ("trino_double_varchar", double_varchar, ["DOUBLE"]),
         ("trino_real_varchar", real_varchar, ["FLOAT"]),
         ("trino_decimal_divide", decimal_divide, ["VARCHAR", "VARCHAR", "INTEGER"]),
     ):
-        if name not in registered:
-            con.create_function(name, function, arguments, "VARCHAR")
+        con.create_function(name, function, arguments, "VARCHAR")
+    _INSTALLED.add(con)

@@ -96,7 +96,7 @@ def trim(node: exp.Trim) -> exp.Expression | None:
 def sign(node: exp.Sign) -> exp.Expression | None:
     """sign() keeps its argument's type in Trino (a double -1.0); DuckDB's is a TINYINT."""
     kind = T.kind(node.type)
-    if kind == exp.DType.DOUBLE or kind == exp.DType.FLOAT or kind == exp.DType.DECIMAL:
+    if kind in (exp.DType.DOUBLE, exp.DType.FLOAT, exp.DType.DECIMAL):
         return cast(node.copy(), node.type.sql("duckdb"))
     return None
 
@@ -207,8 +207,8 @@ _SPECIFIER = re.compile(
 
 def format_(node: exp.Format) -> exp.Expression:
     """format() follows Java's Formatter (https://trino.io/docs/current/functions/string.html#format).
-    %s of text, integers, booleans, dates and decimals, %d of integers and %% are reproduced;
-    anything else is refused rather than formatted by C's rules."""
+    %s of text, integers, booleans, dates, doubles and decimals, %d of integers and %% are
+    reproduced; anything else is refused rather than formatted by C's rules."""
     fmt = node.this
     if not (isinstance(fmt, exp.Literal) and fmt.is_string):
         raise SqlError("format() takes a literal format string locally")
@@ -242,7 +242,6 @@ def format_(node: exp.Format) -> exp.Expression:
     result = parts[0]
     for part in parts[1:]:
         result = exp.DPipe(this=result, expression=part)
-    # Java writes a NULL argument as "null"; the whole result is still text.
     return result
 
 
@@ -268,4 +267,5 @@ def _format_arg(arg: exp.Expression, conv: str, spec: str) -> exp.Expression:
             f"format(): {spec} of a {dtype.sql('athena')} follows Java's toString, "
             "which is not reproduced locally; cast it to varchar first"
         )
+    # Java writes a NULL argument as "null".
     return exp.Coalesce(this=text, expressions=[exp.Literal.string("null")])

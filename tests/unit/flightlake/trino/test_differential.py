@@ -183,6 +183,12 @@ CASES = [
         STRING,
     ),
     ("format_double", "SELECT format('%s', 2.5e0)", [("2.5",)], STRING),
+    (
+        "format_null_and_decimal",
+        "SELECT format('%s-%s-%s', 'a', CAST(NULL AS varchar), fare) FROM t.f WHERE id = 1",
+        [("a-null-12.34",)],
+        STRING,
+    ),
     ("concat_null", "SELECT concat('a', NULL), 'a' || 'b'", [(None, "ab")], STRING),
     (
         "string_basics",

@@ -351,9 +351,8 @@ def _model_options(backend: str, profile: str | None, role: str | None) -> dict:
 @app.command("train")
 def train_model(
     lake: LakeOption = None,
-    export_id: Annotated[
-        str | None, typer.Option("--export", help="Export id [default: newest]")
-    ] = None,
+    export_id: Annotated[str | None, typer.Option("--export", help="Export id [default: newest]")]
+    = None,
     backend: BackendOption = "local",
     profile: ProfileOption = None,
     role: RoleOption = None,

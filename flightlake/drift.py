@@ -51,7 +51,9 @@ def level(value: float) -> str:
     return "moderate" if value > MODERATE else "stable"
 
 
-def report(training: pd.DataFrame, scoring: pd.DataFrame, categorical: set[str]) -> list[dict]:
+def report(
+    training: pd.DataFrame, scoring: pd.DataFrame, categorical: set[str]
+) -> list[dict]:
     """PSI of every column, worst first."""
     rows = []
     for column in training.columns:

@@ -64,15 +64,8 @@ def recorded_calls() -> Iterator[list[Call]]:
 
 S3_READ = {"GetObject", "HeadObject"}
 S3_WRITE = {"PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"}
-GLUE_TABLE = {
-    "GetTable",
-    "CreateTable",
-    "UpdateTable",
-    "DeleteTable",
-    "GetPartitions",
-    "GetPartition",
-    "BatchCreatePartition",
-}
+GLUE_TABLE = {"GetTable", "CreateTable", "UpdateTable", "DeleteTable", "GetPartitions",
+              "GetPartition", "BatchCreatePartition"}
 
 
 def requests(call: Call, region: str, account: str, workgroup: str) -> list[Request]:
@@ -98,11 +91,8 @@ def requests(call: Call, region: str, account: str, workgroup: str) -> list[Requ
                 for o in p["Delete"]["Objects"]
             ]
         if op in ("ListObjectsV2", "ListObjects"):
-            return [
-                Request(
-                    "s3:ListBucket", f"arn:aws:s3:::{bucket}", (("s3:prefix", p.get("Prefix", "")),)
-                )
-            ]
+            return [Request("s3:ListBucket", f"arn:aws:s3:::{bucket}",
+                            (("s3:prefix", p.get("Prefix", "")),))]
         if op == "GetBucketLocation":
             return [Request("s3:GetBucketLocation", f"arn:aws:s3:::{bucket}")]
     if call.service == "athena":
@@ -122,9 +112,8 @@ def requests(call: Call, region: str, account: str, workgroup: str) -> list[Requ
         arn = f"arn:aws:sagemaker:{region}:{account}:model-package/*"
         return [Request("sagemaker:ListModelPackages", arn)]
     if call.service in ("cloudwatch", "monitoring") and op == "PutMetricData":
-        return [
-            Request("cloudwatch:PutMetricData", "*", (("cloudwatch:namespace", p["Namespace"]),))
-        ]
+        return [Request("cloudwatch:PutMetricData", "*",
+                        (("cloudwatch:namespace", p["Namespace"]),))]
     if call.service == "sts" and op == "GetCallerIdentity":
         return []  # needs no permission
     raise AssertionError(f"no IAM request known for {call.service}:{op}: map it here")
@@ -153,10 +142,7 @@ def denies(policy: dict, request: Request, principal_arn: str | None = None) -> 
     action, resource and conditions; the statements kept are those naming the principal)."""
     statements = [s for s in policy["Statement"] if _names(s.get("Principal"), principal_arn)]
     return policy_has_matching_statement(
-        {**policy, "Statement": statements},
-        "Deny",
-        request.action,
-        request.resource,
+        {**policy, "Statement": statements}, "Deny", request.action, request.resource,
         _context(request, principal_arn),
     )
 

@@ -81,13 +81,8 @@ def build_wheelhouses(out: Path) -> dict[str, Path]:
 
 
 # CloudFormation's change-set actions, as the plan shows them.
-VERBS = {
-    "Add": "create",
-    "Modify": "update",
-    "Remove": "delete",
-    "Import": "create",
-    "Dynamic": "update",
-}
+VERBS = {"Add": "create", "Modify": "update", "Remove": "delete", "Import": "create",
+         "Dynamic": "update"}
 NO_CHANGES = "didn't contain changes"
 CAPABILITIES = ["CAPABILITY_NAMED_IAM"]  # the stack names its roles (profile.role_name)
 SHA256 = "sha256"  # the code objects' metadata key
@@ -304,11 +299,9 @@ class Deployer:
         }
         for database, table in wanted:
             have = current.get((database, table["Name"]))
-            same = (
-                have is not None
-                and all(have.get(k) == table[k] for k in ("ViewOriginalText", "Description"))
-                and have["StorageDescriptor"]["Columns"] == table["StorageDescriptor"]["Columns"]
-            )
+            same = have is not None and all(
+                have.get(k) == table[k] for k in ("ViewOriginalText", "Description")
+            ) and have["StorageDescriptor"]["Columns"] == table["StorageDescriptor"]["Columns"]
             verb = "create" if have is None else "unchanged" if same else "update"
             if apply and verb == "create":
                 self.glue.create_table(DatabaseName=database, TableInput=table)

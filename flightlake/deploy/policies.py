@@ -313,7 +313,8 @@ def _views(profile: Profile) -> dict:
     rights, on the views of sql/views only (never the contracts' tables)."""
     glue = f"arn:aws:glue:{profile.region}:{profile.account}"
     tables = [
-        f"{glue}:table/{database}/{name}" for database, name in view_names(profile.database_prefix)
+        f"{glue}:table/{database}/{name}"
+        for database, name in view_names(profile.database_prefix)
     ]
     return {
         "Sid": "Views",

@@ -139,7 +139,9 @@ def _crawlers(profile: Profile, refs: StackRefs) -> list[Resource]:
         request = crawlers.crawler_request(spec, profile.lake_uri, refs.crawler_role, database)
         request["Name"] = profile.resource_name(request["Name"])
         request.pop("Schedule", None)  # the workflow starts crawlers, not their own schedule
-        request["Classifiers"] = [profile.resource_name(c) for c in request["Classifiers"]]
+        request["Classifiers"] = [
+            profile.resource_name(c) for c in request["Classifiers"]
+        ]
         request["CrawlerSecurityConfiguration"] = refs.security_configuration
         request["Tags"] = tags(profile)
         out.append(Resource("glue_crawler", request["Name"], request))
@@ -275,3 +277,4 @@ def desired(
     jobs = [_job(profile, s, wheelhouses, refs) for s in dag.order(steps) if s.kind != "crawler"]
     flows = [r for w in dag.WORKFLOWS.values() for r in _workflow(profile, w, names, steps)]
     return [*crawler_resources, *jobs, *flows, workgroup(profile, refs)]
+

@@ -348,7 +348,10 @@ def _glue(
 
 def _named(trigger: dict) -> list[str]:
     conditions = trigger.get("Predicate", {}).get("Conditions", [])
-    return [x.get("JobName") or x.get("CrawlerName") for x in (*trigger["Actions"], *conditions)]
+    return [
+        x.get("JobName") or x.get("CrawlerName")
+        for x in (*trigger["Actions"], *conditions)
+    ]
 
 
 def _events(profile: Profile) -> dict[str, dict]:
@@ -470,11 +473,8 @@ def _alarms(profile: Profile) -> dict[str, dict]:
             "Properties": {
                 "Description": f"{detail_type}: failures of flightlake {profile.name}",
                 "State": "ENABLED",
-                "EventPattern": {
-                    "source": [source],
-                    "detail-type": [detail_type],
-                    "detail": detail,
-                },
+                "EventPattern": {"source": [source], "detail-type": [detail_type],
+                                 "detail": detail},
                 "Targets": [{"Id": "alarms", "Arn": topic}],
             },
         }
@@ -555,6 +555,9 @@ def template(profile: Profile, wheelhouses: dict[str, str], image_account: str) 
             "LakeUri": {"Value": profile.lake_uri},
             "AlarmTopic": {"Value": _ref("AlarmTopic")},
             "StackKey": {"Value": _get_arn("StackKey")},
-            **{logical: {"Value": _get_arn(logical)} for logical in policies.ROLES},
+            **{
+                logical: {"Value": _get_arn(logical)}
+                for logical in policies.ROLES
+            },
         },
     }

@@ -52,30 +52,16 @@ def pins(extra: str, repo: Path) -> list[str]:
     uv = Path(sys.executable).with_name("uv")
     out = subprocess.run(
         [
-            str(uv),
-            "pip",
-            "compile",
-            "--quiet",
-            "--no-header",
-            "--no-annotate",
-            "--python-version",
-            "3.11",
-            "--python-platform",
-            "x86_64-manylinux_2_28",
-            "--extra",
-            extra,
-            "-c",
-            str(repo / "requirements.lock"),
+            str(uv), "pip", "compile", "--quiet", "--no-header", "--no-annotate",
+            "--python-version", "3.11", "--python-platform", "x86_64-manylinux_2_28",
+            "--extra", extra, "-c", str(repo / "requirements.lock"),
             str(repo / "pyproject.toml"),
         ],
-        check=True,
-        capture_output=True,
-        text=True,
+        check=True, capture_output=True, text=True,
     ).stdout
     glue = provided()
     return [
-        line
-        for line in out.splitlines()
+        line for line in out.splitlines()
         if (m := _PIN.match(line)) and glue.get(_normal(m[1])) != m[2]
     ]
 
@@ -97,27 +83,12 @@ def build(wheel: Path, kind: str, repo: Path, out: Path) -> Path:
             platforms = [arg for p in PLATFORMS for arg in ("--platform", p)]
             subprocess.run(
                 [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "--no-deps",
-                    "--only-binary=:all:",
-                    *platforms,
-                    "--python-version",
-                    PYTHON_VERSION,
-                    "--implementation",
-                    "cp",
-                    "--dest",
-                    str(folder),
-                    "-r",
-                    str(requirements),
+                    sys.executable, "-m", "pip", "download", "--quiet",
+                    "--disable-pip-version-check", "--no-deps", "--only-binary=:all:", *platforms,
+                    "--python-version", PYTHON_VERSION, "--implementation", "cp",
+                    "--dest", str(folder), "-r", str(requirements),
                 ],
-                check=True,
-                capture_output=True,
-                text=True,
+                check=True, capture_output=True, text=True,
             )
         target = out / file_name(wheel.name.split("-")[1], kind)
         entries = sorted([*folder.glob("*.whl"), wheel], key=lambda p: p.name)
@@ -131,3 +102,4 @@ def build(wheel: Path, kind: str, repo: Path, out: Path) -> Path:
                 info = zipfile.ZipInfo(f"{FOLDER}/{path.name}", date_time=ZIP_TIME)
                 zf.writestr(info, path.read_bytes())
     return target
+

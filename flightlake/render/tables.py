@@ -91,37 +91,22 @@ def crawled(files: dict[str, int], drifts: list) -> None:
 
 
 def export(result: ExportResult) -> None:
-    table = Table(
-        "split",
-        "dates",
-        "rows",
-        "not on time",
-        box=box.SIMPLE_HEAD,
-        title=f"export {result.export_id}",
-    )
+    table = Table("split", "dates", "rows", "not on time", box=box.SIMPLE_HEAD,
+                  title=f"export {result.export_id}")
     for name, split in result.splits.items():
-        table.add_row(
-            name,
-            f"{split['from']} … {split['to']}",
-            f"{split['rows']:,}",
-            f"{split['positive_rate']:.1%}",
-        )
+        table.add_row(name, f"{split['from']} … {split['to']}", f"{split['rows']:,}",
+                      f"{split['positive_rate']:.1%}")
     if result.scoring:
         scored = result.scoring
-        table.add_row(
-            "scoring",
-            f"{min(scored)} … {max(scored)} ({len(scored)} days)",
-            f"{sum(scored.values()):,}",
-            "—",
-        )
+        table.add_row("scoring", f"{min(scored)} … {max(scored)} ({len(scored)} days)",
+                      f"{sum(scored.values()):,}", "—")
     console.print(table)
     console.print(f"{result.features} features in {result.seconds:.1f}s → {result.uri}")
 
 
 def trained(result: TrainResult) -> None:
-    console.print(
-        f"[bold]{result.model_version}[/] {result.approval['status']}: {result.approval['reason']}"
-    )
+    console.print(f"[bold]{result.model_version}[/] {result.approval['status']}: "
+                  f"{result.approval['reason']}")
     if result.metrics:
         console.print(f"{result.metrics_line()} · {result.seconds:.1f}s")
 
@@ -143,33 +128,18 @@ def drift(result: ScoreResult) -> None:
 
 
 def models(versions: list) -> None:
-    table = Table(
-        "version",
-        "status",
-        "validation AUC",
-        "test AUC",
-        "export",
-        "created",
-        box=box.SIMPLE_HEAD,
-        title="delay-risk models",
-    )
+    table = Table("version", "status", "validation AUC", "test AUC", "export", "created",
+                  box=box.SIMPLE_HEAD, title="delay-risk models")
     for v in versions:
-        table.add_row(
-            v.label,
-            v.status,
-            f"{v.metrics.get('validation_auc', float('nan')):.4f}",
-            f"{v.metrics.get('test_auc', float('nan')):.4f}",
-            v.lineage["export_id"],
-            v.created_at,
-        )
+        table.add_row(v.label, v.status, f"{v.metrics.get('validation_auc', float('nan')):.4f}",
+                      f"{v.metrics.get('test_auc', float('nan')):.4f}", v.lineage["export_id"],
+                      v.created_at)
     console.print(table)
 
 
 def catalog_actions(actions: list, applied: bool) -> None:
     table = Table(
-        "action",
-        "target",
-        title="Glue catalog" + ("" if applied else " (plan)"),
+        "action", "target", title="Glue catalog" + ("" if applied else " (plan)"),
         box=box.SIMPLE_HEAD,
     )
     for action in actions:
@@ -180,13 +150,8 @@ def catalog_actions(actions: list, applied: bool) -> None:
 def deploy_changes(profile: str, changes: list, applied: bool, policies: dict | None) -> None:
     title = f"deploy {profile}" + (" (applied)" if applied else " (plan)")
     table = Table("change", "kind", "resource", box=box.SIMPLE_HEAD, title=title)
-    style = {
-        "create": "green",
-        "update": "yellow",
-        "replace": "magenta",
-        "delete": "red",
-        "unchanged": "dim",
-    }
+    style = {"create": "green", "update": "yellow", "replace": "magenta", "delete": "red",
+             "unchanged": "dim"}
     for c in changes:
         # An action CloudFormation adds later shows unstyled, never as a crash after an apply.
         table.add_row(f"[{style.get(c.verb, 'default')}]{c.verb}[/]", c.kind, c.name)

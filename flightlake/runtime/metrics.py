@@ -34,31 +34,20 @@ def metric_data(profile: str, workflow: str | None, step: str, metrics: dict[str
         for name, value in metrics.items()
     ]
     data.append(
-        {
-            "MetricName": GATE_FAILURES,
-            "Dimensions": dimensions(profile),
-            "Value": metrics[GATE_FAILURES],
-            "Unit": "Count",
-        }
+        {"MetricName": GATE_FAILURES, "Dimensions": dimensions(profile),
+         "Value": metrics[GATE_FAILURES], "Unit": "Count"}
     )
     if metrics[RUNS_SUCCEEDED]:
         data.append(
-            {
-                "MetricName": RUNS_SUCCEEDED,
-                "Dimensions": dimensions(profile, workflow or "none"),
-                "Value": 1.0,
-                "Unit": "Count",
-            }
+            {"MetricName": RUNS_SUCCEEDED, "Dimensions": dimensions(profile, workflow or "none"),
+             "Value": 1.0,
+             "Unit": "Count"}
         )
     return data
 
 
 def publish(
-    lake_root: str,
-    profile: str,
-    workflow: str | None,
-    step: str,
-    metrics: dict[str, float],
+    lake_root: str, profile: str, workflow: str | None, step: str, metrics: dict[str, float],
     client: Any = None,
 ) -> None:
     """Publish on AWS (an s3:// lake); nothing for a folder lake."""
@@ -68,6 +57,5 @@ def publish(
         import boto3
 
         client = boto3.client("cloudwatch")
-    client.put_metric_data(
-        Namespace=NAMESPACE, MetricData=metric_data(profile, workflow, step, metrics)
-    )
+    client.put_metric_data(Namespace=NAMESPACE, MetricData=metric_data(profile, workflow, step,
+                                                                       metrics))

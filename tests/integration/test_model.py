@@ -66,9 +66,8 @@ def test_export_matches_curated_flights(scored):
         assert manifest["splits"][split]["positive_rate"] == pytest.approx(
             1 - expected["on_time"].mean(), abs=1e-6
         )
-        csv = pd.read_csv(
-            root / "features" / manifest["export_id"] / split / "part-00000.csv", header=None
-        )
+        csv = pd.read_csv(root / "features" / manifest["export_id"] / split / "part-00000.csv",
+                          header=None)
         assert csv.shape == (len(expected), 1 + len(FEATURE_NAMES))
         assert set(csv[0]) == {0, 1}
     assert [f["name"] for f in manifest["features"]] == list(FEATURE_NAMES)
@@ -91,11 +90,8 @@ def test_scores_land_in_curated_predictions(scored):
     assert version.metrics["test_rows"] == manifest["splits"]["test"]["rows"]
     # The same version fits SageMaker's model-package metadata limits.
     to_properties(
-        {
-            "metrics": version.metrics,
-            "hyperparameters": version.hyperparameters,
-            "lineage": version.lineage,
-        }
+        {"metrics": version.metrics, "hyperparameters": version.hyperparameters,
+         "lineage": version.lineage}
     )
     flights = pq.read_table(root / "curated" / "flights").to_pandas()
     flights["day"] = pd.to_datetime(flights["flight_date"]).dt.date
@@ -115,7 +111,9 @@ def test_model_views_against_an_independent_computation(scored):
     flights = pq.read_table(root / "curated" / "flights").to_pandas()
     predictions = run_query(lake, "SELECT flight_id, score, scoring_date FROM curated.predictions")
     joined = predictions.merge(flights[["flight_id", "on_time"]], on="flight_id")
-    daily = run_query(lake, "SELECT * FROM curated.model_performance_daily ORDER BY scoring_date")
+    daily = run_query(
+        lake, "SELECT * FROM curated.model_performance_daily ORDER BY scoring_date"
+    )
     assert list(daily["scoring_date"]) == [d.isoformat() for d in SCORED]
     for row in daily.itertuples():
         day = joined[joined["scoring_date"] == row.scoring_date]

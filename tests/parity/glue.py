@@ -39,17 +39,8 @@ def job_environment(folder: Path, zip_of_wheels: Path) -> Path:
     python = folder / "bin" / "python"
     uv = Path(sys.executable).with_name("uv")
     subprocess.run(
-        [
-            str(uv),
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(python),
-            "-r",
-            str(PROVIDED),
-            PYSPARK,
-        ],
+        [str(uv), "pip", "install", "--quiet", "--python", str(python),
+         "-r", str(PROVIDED), PYSPARK],
         check=True,
     )
     unpacked = folder / "gluewheels"
@@ -59,19 +50,9 @@ def job_environment(folder: Path, zip_of_wheels: Path) -> Path:
     # Glue 5.1's pip (24.0, in its module list) with the job's installer option, the zip's
     # wheels as the only index and its requirements file as what to install.
     subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            resources.INSTALLER_OPTION,
-            "--find-links",
-            str(wheels),
-            "-r",
-            str(wheels / wheelhouse.REQUIREMENTS),
-        ],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         resources.INSTALLER_OPTION, "--find-links", str(wheels),
+         "-r", str(wheels / wheelhouse.REQUIREMENTS)],
         check=True,
     )
     return python
@@ -81,9 +62,7 @@ def installed(python: Path) -> set[str]:
     """Distribution names (normalised) installed in an environment."""
     out = subprocess.run(
         [str(python), "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
-        check=True,
-        capture_output=True,
-        text=True,
+        check=True, capture_output=True, text=True,
     ).stdout
     return {line.split("==")[0].lower().replace("_", "-") for line in out.splitlines()}
 
@@ -144,17 +123,7 @@ class Workflow:
             **self.extra_env,
         }
         return subprocess.run(
-            [
-                str(bin_dir / "spark-submit"),
-                "--master",
-                self.master,
-                *settings,
-                str(self.script),
-                *argv,
-            ],
-            cwd=self.script.parent,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
+            [str(bin_dir / "spark-submit"), "--master", self.master, *settings,
+             str(self.script), *argv],
+            cwd=self.script.parent, env=env, capture_output=True, text=True, timeout=600,
         )

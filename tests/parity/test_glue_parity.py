@@ -55,12 +55,8 @@ def test_installed_package_reads_its_own_files(launcher_python, tmp_path):
         "print(SOURCE_DIR, sorted(p.name for p in SOURCE_DIR.glob('*.py')))"
     )
     out = subprocess.run(
-        [str(launcher_python), "-c", probe],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        check=True,
+        [str(launcher_python), "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin"}, check=True,
     ).stdout
     assert out.startswith(str(launcher_python.parents[1])), out
     assert "'inference.py'" in out and "'train.py'" in out
@@ -141,7 +137,9 @@ def test_launcher_job_creates_the_views_on_athena_without_duckdb(
     assert {"athena:StartQueryExecution", "s3:PutObject", "cloudwatch:PutMetricData"} <= seen
 
 
-def test_scoring_export_on_glue_asks_the_sagemaker_registry(etl_python, script, aws_env, tmp_path):
+def test_scoring_export_on_glue_asks_the_sagemaker_registry(
+    etl_python, script, aws_env, tmp_path
+):
     """export_scoring as deployed reads SageMaker's model registry (none approved here), not a
     local registry's copy in the lake; every AWS call it made, the ETL role allows."""
     env, calls = _recording(aws_env, tmp_path)
@@ -151,11 +149,8 @@ def test_scoring_export_on_glue_asks_the_sagemaker_registry(etl_python, script, 
     assert done.returncode == 0, done.stderr[-3000:]
     profile = config.load(glue.PROFILE, env={})
     s3 = boto3.client(
-        "s3",
-        endpoint_url=aws_env["AWS_ENDPOINT_URL"],
-        region_name=profile.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        "s3", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=profile.region,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
     )
     key = f"{profile.prefix}/_runs/{flow.run_id}.export_scoring.json"
     record = json.loads(s3.get_object(Bucket=profile.bucket, Key=key)["Body"].read())

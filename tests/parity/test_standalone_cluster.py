@@ -54,35 +54,15 @@ def cluster(etl_python, tmp_path_factory):
         return subprocess.Popen([spark_class, *args], env=env, stdout=out, stderr=out)
 
     processes = [
-        start(
-            "master",
-            "org.apache.spark.deploy.master.Master",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--webui-port",
-            str(_free_port()),
-        )
+        start("master", "org.apache.spark.deploy.master.Master",
+              "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(_free_port()))
     ]
     for i in range(WORKERS):
         work = logs / f"work-{i}"
         processes.append(
-            start(
-                f"worker-{i}",
-                "org.apache.spark.deploy.worker.Worker",
-                url,
-                "--host",
-                "127.0.0.1",
-                "--cores",
-                "1",
-                "--memory",
-                "2g",
-                "--webui-port",
-                str(_free_port()),
-                "--work-dir",
-                str(work),
-            )
+            start(f"worker-{i}", "org.apache.spark.deploy.worker.Worker", url,
+                  "--host", "127.0.0.1", "--cores", "1", "--memory", "2g",
+                  "--webui-port", str(_free_port()), "--work-dir", str(work))
         )
     try:
         deadline = time.monotonic() + 120

@@ -46,45 +46,14 @@ SCHEMA = T.StructType(
 )
 
 
-def flight(
-    day: int,
-    hour: int,
-    on_time: bool,
-    *,
-    carrier="AA",
-    tail="N1",
-    number=1,
-    precip=0.0,
-    visibility=10.0,
-    dest="LAX",
-    month=7,
-) -> tuple:
+def flight(day: int, hour: int, on_time: bool, *, carrier="AA", tail="N1", number=1,
+           precip=0.0, visibility=10.0, dest="LAX", month=7) -> tuple:
     d = date(2013, month, day)
     dep = datetime(2013, month, day, hour, 30)
     return (
-        f"{d:%Y%m%d}-{carrier}-{number}-JFK",
-        d,
-        carrier,
-        "JFK",
-        dest,
-        tail,
-        hour,
-        on_time,
-        dep,
-        dep + timedelta(hours=3),
-        2475,
-        10,
-        180,
-        2,
-        True,
-        50.0,
-        40.0,
-        60.0,
-        10.0,
-        None,
-        precip,
-        1015.0,
-        visibility,
+        f"{d:%Y%m%d}-{carrier}-{number}-JFK", d, carrier, "JFK", dest, tail, hour, on_time,
+        dep, dep + timedelta(hours=3), 2475, 10, 180, 2, True,
+        50.0, 40.0, 60.0, 10.0, None, precip, 1015.0, visibility,
     )
 
 
@@ -165,16 +134,8 @@ def test_no_feature_depends_on_its_own_date_or_later(spark):
         ):
             late = (day * 7 + n * 3) % 5 == 0
             base.append(
-                flight(
-                    day,
-                    6 + 3 * n,
-                    not late,
-                    carrier=carrier,
-                    tail=tail,
-                    dest=dest,
-                    number=n,
-                    precip=0.01 * ((day + n) % 3),
-                )
+                flight(day, 6 + 3 * n, not late, carrier=carrier, tail=tail, dest=dest,
+                       number=n, precip=0.01 * ((day + n) % 3))
             )
     cut = date(2013, 7, 10)
     changed = []
@@ -200,10 +161,8 @@ def test_no_feature_depends_on_its_own_date_or_later(spark):
     assert compared == 40
     # The same change does move features after the cut: the comparison can fail.
     moved = [
-        i
-        for i, row in before.items()
-        if row["flight_date"] > cut
-        and i in after
+        i for i, row in before.items()
+        if row["flight_date"] > cut and i in after
         and any(after[i][f] != row[f] for f in FEATURE_NAMES)
     ]
     assert len(moved) > 10
@@ -230,14 +189,12 @@ def test_split_config(tmp_path, spark):
         [(date(2013, 9, 30),), (date(2013, 10, 1),), (date(2013, 12, 31),)], "d date"
     )
     assert [r[0] for r in df.select(config.column(df.d)).collect()] == [
-        "train",
-        "validation",
-        "test",
+        "train", "validation", "test"
     ]
     bad = tmp_path / "splits.toml"
     bad.write_text(
-        "[train]\nfrom = 2013-01-01\nto = 2013-10-31\n[validation]\nfrom = 2013-10-01\n"
-        "to = 2013-10-31\n[test]\nfrom = 2013-11-01\nto = 2013-12-31\n"
+        '[train]\nfrom = 2013-01-01\nto = 2013-10-31\n[validation]\nfrom = 2013-10-01\n'
+        'to = 2013-10-31\n[test]\nfrom = 2013-11-01\nto = 2013-12-31\n'
     )
     with pytest.raises(ValueError, match="overlap"):
         SplitConfig.load(bad)

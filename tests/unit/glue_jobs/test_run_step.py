@@ -25,8 +25,7 @@ def test_every_deployed_job_runs_with_its_profile_and_back_end(aws):
 
     profile = config.load("dev", env={})
     jobs = [
-        r
-        for r in resources.desired(profile, {"glue_etl": "e.zip", "launcher": "l.zip"})
+        r for r in resources.desired(profile, {"glue_etl": "e.zip", "launcher": "l.zip"})
         if r.kind == "glue_job"
     ]
     assert "flightlake-dev-export-scoring" in {j.name for j in jobs}

@@ -79,15 +79,8 @@ def test_train_honours_the_sagemaker_contract(trained):
 
 def test_hyperparameters_file_then_arguments(tmp_path):
     (tmp_path / "hyperparameters.json").write_text(
-        json.dumps(
-            {
-                "max_depth": "4.0",
-                "eta": "0.2",
-                "objective": "binary:logistic",
-                "sagemaker_program": "train.py",
-                "_tuning_objective_metric": "auc",
-            }
-        )
+        json.dumps({"max_depth": "4.0", "eta": "0.2", "objective": "binary:logistic",
+                    "sagemaker_program": "train.py", "_tuning_objective_metric": "auc"})
     )
     got = train_script.hyperparameters(["--eta", "0.3"], str(tmp_path))
     assert got["max_depth"] == 4 and isinstance(got["max_depth"], int)
@@ -135,13 +128,8 @@ def test_inference_handlers(trained):
 
 @pytest.mark.parametrize(
     ("expr", "expected"),
-    [
-        ("$", ["a", "b", "c", "d"]),
-        ("$[1:]", ["b", "c", "d"]),
-        ("$[0,-1]", ["a", "d"]),
-        ("$[-1]", ["d"]),
-        ("$[:2]", ["a", "b"]),
-    ],
+    [("$", ["a", "b", "c", "d"]), ("$[1:]", ["b", "c", "d"]), ("$[0,-1]", ["a", "d"]),
+     ("$[-1]", ["d"]), ("$[:2]", ["a", "b"])],
 )
 def test_filters(expr, expected):
     assert parse_filter(expr)(["a", "b", "c", "d"]) == expected
@@ -168,12 +156,8 @@ def test_local_transform_filters_joins_and_writes_per_file(tmp_path):
     (src / "a.csv").write_text("id1,1,2\nid2,3,4.5\n")
     (src / "b.csv").write_text("id3,1,1\nid4,oops,1\nid5,2,2\n")
     result = batch_transform.run(
-        "unused",
-        str(tmp_path / "in"),
-        str(tmp_path / "out"),
-        input_filter="$[1:]",
-        join_source="Input",
-        output_filter="$[0,-1]",
+        "unused", str(tmp_path / "in"), str(tmp_path / "out"),
+        input_filter="$[1:]", join_source="Input", output_filter="$[0,-1]",
         handlers=_summing_handlers(),
     )
     out = tmp_path / "out" / "flight_date=2013-12-01"
@@ -190,13 +174,8 @@ def test_output_filter_outside_the_record_fails_the_file(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "x.csv").write_text("id1,1,2\n")
     result = batch_transform.run(
-        "unused",
-        str(tmp_path / "in"),
-        str(tmp_path / "out"),
-        input_filter="$[1:]",
-        join_source="Input",
-        output_filter="$[0,5]",
-        handlers=_summing_handlers(),
+        "unused", str(tmp_path / "in"), str(tmp_path / "out"), input_filter="$[1:]",
+        join_source="Input", output_filter="$[0,5]", handlers=_summing_handlers(),
     )
     assert result.files == 0
     assert re.search(r"x\.csv: line 1: the output filter picks a field", result.failures[0])
@@ -207,10 +186,7 @@ def test_transform_without_join_keeps_the_result_only(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "x.csv").write_text("id1,1,2\n")
     batch_transform.run(
-        "unused",
-        str(tmp_path / "in"),
-        str(tmp_path / "out"),
-        input_filter="$[1:]",
+        "unused", str(tmp_path / "in"), str(tmp_path / "out"), input_filter="$[1:]",
         handlers=_summing_handlers(),
     )
     assert (tmp_path / "out" / "x.csv.out").read_text() == "3\n"

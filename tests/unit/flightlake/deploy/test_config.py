@@ -34,11 +34,8 @@ def test_unknown_keys_missing_values_and_bad_values(tmp_path):
     with pytest.raises(ValueError, match="account '1234' is not 12 digits"):
         config.load("x", path, env={"FLIGHTLAKE_ACCOUNT": "1234"})
     with pytest.raises(ValueError, match="lake_encryption must be one of SSE-S3, SSE-KMS"):
-        config.load(
-            "x",
-            path,
-            env={"FLIGHTLAKE_ACCOUNT": "123456789012", "FLIGHTLAKE_LAKE_ENCRYPTION": "AES"},
-        )
+        config.load("x", path, env={"FLIGHTLAKE_ACCOUNT": "123456789012",
+                                    "FLIGHTLAKE_LAKE_ENCRYPTION": "AES"})
 
 
 def test_role_arns_are_the_stacks():

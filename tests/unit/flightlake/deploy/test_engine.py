@@ -108,8 +108,7 @@ def test_a_changed_template_is_an_update_change_set(deployed, monkeypatch):
     assert plan and all(c.kind.startswith("AWS::") for c in plan)
     cfn = boto3.client("cloudformation", region_name=REGION)
     (waiting,) = [
-        c
-        for c in cfn.list_change_sets(StackName=profile.stack_name)["Summaries"]
+        c for c in cfn.list_change_sets(StackName=profile.stack_name)["Summaries"]
         if c["ExecutionStatus"] == "AVAILABLE"
     ]  # the plan leaves it unexecuted
     calls: list[str] = []
@@ -167,15 +166,10 @@ def test_view_listing_reads_every_page(deployed):
 def test_wheel_holds_the_package_and_imports_from_itself(tmp_path):
     wheel = engine.build_wheel(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
-    for needed in (
-        "flightlake/pipeline/dag.py",
-        "glue_jobs/run_step.py",
-        "features/splits.toml",
-        "training/train.py",
-        "glue_jobs/curate.py",
-        "flightlake/reference/airports_supplement.csv",
-        "flightlake/deploy/profiles.toml",
-    ):
+    for needed in ("flightlake/pipeline/dag.py", "glue_jobs/run_step.py", "features/splits.toml",
+                   "training/train.py", "glue_jobs/curate.py",
+                   "flightlake/reference/airports_supplement.csv",
+                   "flightlake/deploy/profiles.toml"):
         assert needed in names, needed
     # Built from the sources as they are: nothing deleted from the checkout lingers.
     assert "glue_jobs/process_flights.py" not in names and "flightlake/modeling.py" not in names
@@ -185,16 +179,8 @@ def test_wheel_holds_the_package_and_imports_from_itself(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True)
     uv = Path(sys.executable).with_name("uv")
     subprocess.run(
-        [
-            str(uv),
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--python",
-            str(fresh / "bin/python"),
-            str(wheel),
-        ],
+        [str(uv), "pip", "install", "--quiet", "--no-deps", "--python", str(fresh / "bin/python"),
+         str(wheel)],
         check=True,
     )
     probe = (
@@ -205,12 +191,8 @@ def test_wheel_holds_the_package_and_imports_from_itself(tmp_path):
     )
     deps = next(Path(sys.executable).parents[1].glob("lib/python3.*/site-packages"))
     out = subprocess.run(
-        [str(fresh / "bin/python"), "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(deps), "PATH": "/usr/bin:/bin"},
+        [str(fresh / "bin/python"), "-c", probe], capture_output=True, text=True, check=True,
+        cwd=tmp_path, env={"PYTHONPATH": str(deps), "PATH": "/usr/bin:/bin"},
     )
     assert out.stdout.strip().startswith(str(fresh)), out.stdout
     assert engine.build_wheel(tmp_path / "again").read_bytes() == wheel.read_bytes()
@@ -239,10 +221,8 @@ def test_every_change_set_action_is_shown(capsys):
     apply has run."""
     from flightlake.render import tables
 
-    shown = [
-        engine.Change("replace", "AWS::Glue::Job", "GlueJobCurate"),
-        engine.Change("sync", "AWS::Glue::Table", "TableCuratedFlights"),
-    ]
+    shown = [engine.Change("replace", "AWS::Glue::Job", "GlueJobCurate"),
+             engine.Change("sync", "AWS::Glue::Table", "TableCuratedFlights")]
     tables.deploy_changes("dev", shown, True, None)
     out = capsys.readouterr().out
     assert "replace" in out and "sync" in out and "2 resources" in out

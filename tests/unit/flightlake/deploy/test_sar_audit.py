@@ -39,10 +39,8 @@ def _policy(*statements):
 
 def test_right_types_pass():
     policy = _policy(
-        {
-            "Action": ["sagemaker:ListModelPackages"],
-            "Resource": ["arn:aws:sagemaker:eu-west-1:1:model-package/*"],
-        },
+        {"Action": ["sagemaker:ListModelPackages"],
+         "Resource": ["arn:aws:sagemaker:eu-west-1:1:model-package/*"]},
         {"Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::lake/raw/*"]},
         {"Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::lake"]},
         {"Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]},
@@ -52,10 +50,8 @@ def test_right_types_pass():
 
 def test_wrong_types_unknown_actions_and_stars_are_found():
     policy = _policy(
-        {
-            "Action": ["sagemaker:ListModelPackages"],
-            "Resource": ["arn:aws:sagemaker:eu-west-1:1:model-package-group/x"],
-        },
+        {"Action": ["sagemaker:ListModelPackages"],
+         "Resource": ["arn:aws:sagemaker:eu-west-1:1:model-package-group/x"]},
         {"Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::lake/raw/*"]},
         {"Action": ["s3:GetObjekt", "glue:GetTable"], "Resource": ["*"]},
         {"Action": ["s3:GetObject"], "Resource": "*"},
@@ -64,8 +60,5 @@ def test_wrong_types_unknown_actions_and_stars_are_found():
     assert len(found) == 5
     assert found[0].startswith("p: sagemaker:ListModelPackages: none of")
     assert found[1].startswith("p: s3:ListBucket: none of")  # a bucket name holds no `/`
-    assert found[2:] == [
-        "p: s3:GetObjekt: no such action",
-        "p: glue:GetTable: no such service",
-        "p: s3:GetObject on *: it has resource types",
-    ]
+    assert found[2:] == ["p: s3:GetObjekt: no such action", "p: glue:GetTable: no such service",
+                         "p: s3:GetObject on *: it has resource types"]

@@ -50,12 +50,8 @@ def account(aws, stack):
 
 def _run(profile, step: str, **options) -> list:
     ctx = RunContext(
-        Lake.at(profile.lake_uri),
-        "20130102T000000Z-roles",
-        profile=profile.name,
-        database_prefix=profile.database_prefix,
-        workgroup=profile.athena_workgroup,
-        **options,
+        Lake.at(profile.lake_uri), "20130102T000000Z-roles", profile=profile.name,
+        database_prefix=profile.database_prefix, workgroup=profile.athena_workgroup, **options,
     )
     # As glue_jobs/run_step.py runs a job: under the lake's run lock (its object, its
     # staging clean-up), then the step.
@@ -71,22 +67,16 @@ def test_launcher_role_suffices_for_refresh_views(account):
     calls = _run(profile, "refresh_views")
     seen = check_role(profile, calls, "glue-launcher", document)
     # What the step did on AWS (so the check above cannot pass on nothing).
-    assert {
-        "athena:StartQueryExecution",
-        "athena:GetQueryExecution",
-        "s3:PutObject",
-        "s3:ListBucket",
-        "cloudwatch:PutMetricData",
-    } <= seen
+    assert {"athena:StartQueryExecution", "athena:GetQueryExecution", "s3:PutObject",
+            "s3:ListBucket", "cloudwatch:PutMetricData"} <= seen
 
 
 def test_etl_role_suffices_for_the_scoring_export_on_the_registry(account):
     profile = account
     document = _document(profile)
     boto3.setup_default_session(region_name=profile.region)
-    calls = _run(
-        profile, "export_scoring", backend="sagemaker", sagemaker_role=profile.role_arn("sagemaker")
-    )
+    calls = _run(profile, "export_scoring", backend="sagemaker",
+                 sagemaker_role=profile.role_arn("sagemaker"))
     seen = check_role(profile, calls, "glue-etl", document)
     assert {"sagemaker:ListModelPackages", "s3:PutObject", "cloudwatch:PutMetricData"} <= seen
 
@@ -101,12 +91,8 @@ def test_nothing_more(stack):
     profile, roles, bucket = stack
     etl, launcher = roles[profile.role_name("glue-etl")], roles[profile.role_name("glue-launcher")]
     analyst, crawler = roles[profile.role_name("analyst")], roles[profile.role_name("glue-crawler")]
-    for role, policy in (
-        ("glue-etl", etl),
-        ("glue-launcher", launcher),
-        ("analyst", analyst),
-        ("glue-crawler", crawler),
-    ):
+    for role, policy in (("glue-etl", etl), ("glue-launcher", launcher), ("analyst", analyst),
+                         ("glue-crawler", crawler)):
         write = _s3(profile, "s3:PutObject", "_code/glue_jobs")
         # Problem 4: a job's role cannot rewrite the launchers' scripts, even if its own policy
         # someday allowed it: the bucket denies the stack's roles.
@@ -124,10 +110,8 @@ def test_nothing_more(stack):
     # Problem 2: the crawlers' role keeps the raw database's partitions, nothing else's.
     raw_table = f"{glue}:table/flightlake_dev_raw/raw_flights"
     assert allows(crawler, Request("glue:BatchCreatePartition", raw_table))
-    assert not allows(
-        crawler,
-        Request("glue:BatchCreatePartition", f"{glue}:table/flightlake_dev_curated/flights"),
-    )
+    assert not allows(crawler, Request("glue:BatchCreatePartition",
+                                       f"{glue}:table/flightlake_dev_curated/flights"))
     # Only to SageMaker may the launcher pass the SageMaker role.
     passed = (("iam:PassedToService", "sagemaker.amazonaws.com"),)
     assert allows(launcher, Request("iam:PassRole", profile.role_arn("sagemaker"), passed))
@@ -143,10 +127,8 @@ def test_no_star_action_and_resources_scoped(stack):
             assert all("*" not in a for a in statement["Action"]), (name, statement["Action"])
             for resource in statement["Resource"]:
                 if resource == "*":
-                    assert set(statement["Action"]) <= {
-                        "ecr:GetAuthorizationToken",
-                        "cloudwatch:PutMetricData",
-                    }, name
+                    assert set(statement["Action"]) <= {"ecr:GetAuthorizationToken",
+                                                         "cloudwatch:PutMetricData"}, name
                     continue
                 parts = resource.split(":")
                 if parts[2] == "s3":

@@ -14,10 +14,8 @@ from flightlake.run_metrics import GATE_FAILURES, RUNS_SUCCEEDED
 from tests.paths import REPO
 
 SNAPSHOTS = REPO / "tests/unit/flightlake/deploy/snapshots"
-KEYS = {
-    "glue_etl": "flightlake-0.1.0-etl.gluewheels.zip",
-    "launcher": "flightlake-0.1.0-launcher.gluewheels.zip",
-}
+KEYS = {"glue_etl": "flightlake-0.1.0-etl.gluewheels.zip",
+        "launcher": "flightlake-0.1.0-launcher.gluewheels.zip"}
 IMAGE_ACCOUNT = "141502667606"
 
 
@@ -86,12 +84,8 @@ def test_encryption_agrees_with_the_writers():
         encryption = security["EncryptionConfiguration"]
         assert encryption["CloudWatchEncryption"]["CloudWatchEncryptionMode"] == "SSE-KMS"
     assert "CatalogEncryption" in prod["Resources"] and "CatalogEncryption" not in dev["Resources"]
-    assert (
-        prod["Resources"]["CatalogEncryption"]["Properties"]["DataCatalogEncryptionSettings"][
-            "EncryptionAtRest"
-        ]["CatalogEncryptionMode"]
-        == "SSE-KMS"
-    )
+    assert prod["Resources"]["CatalogEncryption"]["Properties"]["DataCatalogEncryptionSettings"][
+        "EncryptionAtRest"]["CatalogEncryptionMode"] == "SSE-KMS"
 
 
 def test_region_is_the_profiles_everywhere():
@@ -144,12 +138,9 @@ def test_failures_and_alarms_notify_the_topic():
         for r in rules.values()
         if r["Properties"].get("Targets", [{}])[0].get("Arn") == {"Ref": "AlarmTopic"}
     }
-    assert watched == {
-        "Glue Job State Change",
-        "Glue Crawler State Change",
-        "SageMaker Training Job State Change",
-        "SageMaker Transform Job State Change",
-    }
+    assert watched == {"Glue Job State Change", "Glue Crawler State Change",
+                       "SageMaker Training Job State Change",
+                       "SageMaker Transform Job State Change"}
     job = rules["RuleGlueJobFailed"]["Properties"]["EventPattern"]["detail"]
     assert set(job["state"]) >= {"FAILED", "TIMEOUT"}
     alarms = _of_type(document, "AWS::CloudWatch::Alarm")
@@ -175,13 +166,10 @@ def test_bucket_hygiene():
 
 def test_every_step_has_its_job_and_every_dependency_its_trigger():
     document = _template("dev")
-    jobs = {
-        j["Properties"]["DefaultArguments"]["--step"]
-        for j in _of_type(document, "AWS::Glue::Job").values()
-    }
+    jobs = {j["Properties"]["DefaultArguments"]["--step"]
+            for j in _of_type(document, "AWS::Glue::Job").values()}
     assert jobs == {s.name for s in dag.STEPS if s.kind != "crawler"}
     for logical, trigger in _of_type(document, "AWS::Glue::Trigger").items():
-        assert (
-            "GlueWorkflow" + trigger["Properties"]["WorkflowName"].split("-")[-1].title()
-            in (trigger["DependsOn"])
+        assert "GlueWorkflow" + trigger["Properties"]["WorkflowName"].split("-")[-1].title() in (
+            trigger["DependsOn"]
         ), logical

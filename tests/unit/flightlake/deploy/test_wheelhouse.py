@@ -64,9 +64,7 @@ def test_zip_carries_only_what_glue_lacks(monkeypatch, tmp_path):
     first = wheelhouse.build(wheel, "glue_etl", REPO, tmp_path / "a")
     assert first.name == "flightlake-0.1.0-etl.gluewheels.zip"
     assert zipfile.ZipFile(first).read("wheels/requirements.txt").decode().split() == [
-        "boto3==1.44.5",
-        "flightlake==0.1.0",
-        "great_expectations==1.24.1",
+        "boto3==1.44.5", "flightlake==0.1.0", "great_expectations==1.24.1"
     ]
     assert sorted(zipfile.ZipFile(first).namelist()) == [
         "wheels/boto3-1.44.5-py3-none-any.whl",

@@ -138,15 +138,8 @@ def test_a_killed_run_is_resumed_too(tmp_path):
     state = tmp_path / "_state" / "workflows" / "weekly.json"
     state.parent.mkdir(parents=True)
     # What a run killed during train leaves behind: state "running", export done.
-    state.write_text(
-        json.dumps(
-            {
-                "run_id": "killed-1",
-                "status": "running",
-                "steps": {"export_features": {"status": "succeeded", "seconds": 1.0, "record": ""}},
-            }
-        )
-    )
+    state.write_text(json.dumps({"run_id": "killed-1", "status": "running", "steps": {
+        "export_features": {"status": "succeeded", "seconds": 1.0, "record": ""}}}))
     redo = Recorder()
     runner.run_workflow(ctx, "weekly", redo.steps(dag.select("weekly")))
     assert redo.calls == ["train"] and redo.run_ids == {"killed-1"}

@@ -16,12 +16,8 @@ RECORD = {
 
 def test_step_metrics_from_its_record():
     assert run_metrics.of_step(RECORD, completes_workflow=True) == {
-        "RowsRead": 10.0,
-        "RowsPublished": 7.0,
-        "RowsQuarantined": 3.0,
-        "GateFailures": 1.0,
-        "Seconds": 12.5,
-        "RunsSucceeded": 1.0,
+        "RowsRead": 10.0, "RowsPublished": 7.0, "RowsQuarantined": 3.0, "GateFailures": 1.0,
+        "Seconds": 12.5, "RunsSucceeded": 1.0,
     }
     built = {"status": "failed", "result": {"rows": {"a": 2, "b": 5}}}
     counted = run_metrics.of_step(built, completes_workflow=True)
@@ -33,7 +29,9 @@ def test_published_with_the_alarms_dimensions(aws):
     values = run_metrics.of_step(RECORD, completes_workflow=True)
     metrics.publish("s3://b/lake", "dev", "daily", "process_flights", values, client=cloudwatch)
     listed = cloudwatch.list_metrics(Namespace=metrics.NAMESPACE)["Metrics"]
-    dims = {(m["MetricName"], tuple(sorted(d["Name"] for d in m["Dimensions"]))) for m in listed}
+    dims = {
+        (m["MetricName"], tuple(sorted(d["Name"] for d in m["Dimensions"]))) for m in listed
+    }
     assert ("GateFailures", ("Profile",)) in dims
     assert ("RunsSucceeded", ("Profile", "Workflow")) in dims
     assert ("RowsRead", ("Profile", "Step", "Workflow")) in dims

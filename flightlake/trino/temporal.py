@@ -93,7 +93,11 @@ def _reads_instants(node: exp.Expression) -> bool:
     # These write the zone's clock and its name or offset themselves.
     if isinstance(node, exp.Cast) and node.to.this in exp.DataType.TEXT_TYPES:
         return True
-    return isinstance(node, exp.Anonymous) and node.name.upper() == "TO_ISO8601"
+    return isinstance(node, exp.Anonymous) and node.name.upper() in _ZONE_READERS
+
+
+# Functions that read a zoned value's zone or offset themselves.
+_ZONE_READERS = {"TO_ISO8601", "TIMEZONE_HOUR", "TIMEZONE_MINUTE"}
 
 
 def read_clocks(node: exp.Expression) -> bool:
@@ -230,14 +234,30 @@ def _typed_clock(node: exp.Expression) -> exp.Expression:
     return clock
 
 
+def _offset_minutes(node: exp.Expression) -> exp.Expression:
+    """The zone's offset from UTC at that instant, in minutes: -300 in New York in winter."""
+    utc_clock = func("timezone", exp.Literal.string("UTC"), node)
+    return func("date_diff", exp.Literal.string("minute"), utc_clock, _clock(node))
+
+
+def timezone_field(node: exp.Anonymous) -> exp.Expression:
+    """timezone_hour and timezone_minute: the zone's offset at that instant, hours and the
+    minutes left (https://trino.io/docs/current/functions/datetime.html#timezone_hour)."""
+    (value,) = node.expressions
+    if T.kind(value.type) != exp.DType.TIMESTAMPTZ:
+        raise SqlError(f"{node.name.lower()} takes a timestamp with time zone")
+    minutes = _offset_minutes(value)
+    if node.name.upper() == "TIMEZONE_HOUR":
+        return exp.IntDiv(this=minutes, expression=exp.Literal.number(60))  # toward zero
+    return exp.Mod(this=minutes, expression=exp.Literal.number(60))
+
+
 def _offset(node: exp.Expression) -> exp.Expression:
     """'Z' in UTC, else the zone's offset at that instant: '-05:00'."""
     zone = zone_of(node.type)
     if zone is None or zone.upper() in ("UTC", "Z", "ZULU", "GMT"):
         return exp.Literal.string("Z")
-    utc_clock = func("timezone", exp.Literal.string("UTC"), node)
-    minutes = func("date_diff", exp.Literal.string("minute"), utc_clock, _clock(node))
-    return func("trino_offset", minutes)
+    return func("trino_offset", _offset_minutes(node))
 
 
 def to_iso8601(node: exp.Anonymous) -> exp.Expression:

@@ -83,6 +83,8 @@ def _anonymous(node: exp.Anonymous) -> exp.Expression | None:
         return temporal.with_timezone(node)
     if name == "FORMAT_DATETIME":
         return temporal.format_datetime(node)
+    if name in ("TIMEZONE_HOUR", "TIMEZONE_MINUTE"):
+        return temporal.timezone_field(node)
     return None
 
 

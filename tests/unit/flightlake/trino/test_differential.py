@@ -418,6 +418,14 @@ CASES = [
         DATETIME,
     ),
     (
+        "timezone_fields",
+        "SELECT timezone_hour(TIMESTAMP '2013-01-01 05:00:00' AT TIME ZONE 'America/New_York'), "
+        "timezone_minute(TIMESTAMP '2013-01-01 05:00:00' AT TIME ZONE 'Asia/Kolkata'), "
+        "timezone_hour(TIMESTAMP '2013-07-01 05:00:00' AT TIME ZONE 'America/New_York')",
+        [("-5", "30", "-4")],
+        DATETIME,
+    ),
+    (
         "zone_to_zone",
         "SELECT (ts AT TIME ZONE 'America/New_York') AT TIME ZONE 'UTC' FROM t.f WHERE id = 3",
         [("2013-11-03 05:30:00.000 UTC",)],

@@ -3,10 +3,11 @@
 
 from flightlake import cli
 from flightlake.deploy import config
-from training import jobs
+from training import jobs, tuning
 
 # typer commands: registered by @app.command(), called by name from the command line
 cli.train_model
+cli.tune_model
 cli.score_flights
 cli.deploy
 # read by name: dag.Workflow.schedule_key holds "daily_schedule" / "weekly_schedule"
@@ -14,3 +15,5 @@ config.Profile.daily_schedule
 config.Profile.weekly_schedule
 # a field of the train step's run record (TrainResult.as_dict)
 jobs.TrainResult.training_job
+# xgboost calls a training callback's hooks by name, with these arguments
+tuning._Deadline.after_iteration

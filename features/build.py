@@ -17,12 +17,16 @@ from features.definitions import (
     HISTORY_WINDOWS,
     ID,
     LABEL,
+    PREVIOUS_LEG_WINDOWS,
     WEATHER_WINDOW_HOURS,
     history_feature_names,
+    previous_leg_feature_name,
 )
 
 HOLIDAY_HORIZON_DAYS = 30
-_HOUR_WEATHER = ("precip_in", "visibility_mi", "wind_speed_mph")
+_HOUR_WEATHER = ("precip_in", "visibility_mi", "wind_speed_mph", "wind_gust_mph", "temp_f",
+                 "pressure_mb")
+FREEZING_F = 34.0  # at or below, precipitation counts as snow or ice
 
 
 def federal_holidays(first_year: int, last_year: int) -> list[date]:
@@ -60,6 +64,7 @@ def _weather_windows(flights: DataFrame) -> DataFrame:
     )
     day = Window.partitionBy("origin", "flight_date")
     near = day.orderBy("sched_dep_hour").rangeBetween(-WEATHER_WINDOW_HOURS, WEATHER_WINDOW_HOURS)
+    before = day.orderBy("sched_dep_hour").rangeBetween(Window.unboundedPreceding, 0)
     return hours.select(
         "origin",
         "flight_date",
@@ -67,9 +72,47 @@ def _weather_windows(flights: DataFrame) -> DataFrame:
         F.sum("precip_in").over(near).alias("precip_window_in"),
         F.min("visibility_mi").over(near).alias("visibility_window_min_mi"),
         F.max("wind_speed_mph").over(near).alias("wind_window_max_mph"),
+        F.sum("precip_in").over(before).alias("precip_before_in"),
+        F.max(F.coalesce("wind_gust_mph", "wind_speed_mph")).over(before).alias(
+            "wind_before_max_mph"
+        ),
+        F.min("visibility_mi").over(before).alias("visibility_before_min_mi"),
         F.sum("precip_in").over(day).alias("precip_day_in"),
         F.min("visibility_mi").over(day).alias("visibility_day_min_mi"),
+        F.max(F.coalesce("wind_gust_mph", "wind_speed_mph")).over(day).alias("wind_day_max_mph"),
+        F.sum(F.when(F.col("temp_f") <= FREEZING_F, F.col("precip_in")).otherwise(0))
+        .over(day)
+        .alias("frozen_precip_day_in"),
+        F.sum((F.col("precip_in") > 0).cast("int")).over(day).alias("precip_hours_day"),
+        (F.max("pressure_mb").over(day) - F.min("pressure_mb").over(day)).alias(
+            "pressure_day_range_mb"
+        ),
     )
+
+
+def _schedule_context(base: DataFrame) -> dict[str, Column]:
+    """The plane's day and the origin's load, from the day's schedule alone (known weeks
+    ahead, whatever happens on the day). A flight without a tail number counts as a plane
+    flying one leg: its missing tail must not become a signal."""
+    plane = Window.partitionBy("tailnum", "flight_date")
+    legs = plane.orderBy("sched_dep_utc", ID)
+    known = F.col("tailnum").isNotNull()
+    previous_arrival = F.lag("sched_arr_utc").over(legs)
+    turn = (F.col("sched_dep_utc").cast("long") - previous_arrival.cast("long")) / 60
+    hour = Window.partitionBy("origin", "flight_date", "sched_dep_hour")
+    day = Window.partitionBy("origin", "flight_date")
+    carrier_day = Window.partitionBy("origin", "flight_date", "carrier")
+    return {
+        "tail_legs_day": F.when(known, F.count("*").over(plane)).otherwise(F.lit(1)),
+        "tail_leg_number": F.when(known, F.row_number().over(legs)).otherwise(F.lit(1)),
+        "tail_turn_minutes": F.when(known, turn.cast("int")),
+        "tail_first_dep_minute": F.when(
+            known, F.min("sched_dep_minute_of_day").over(plane)
+        ).otherwise(F.col("sched_dep_minute_of_day")),
+        "origin_hour_departures": F.count("*").over(hour),
+        "origin_day_departures": F.count("*").over(day),
+        "carrier_origin_day_departures": F.count("*").over(carrier_day),
+    }
 
 
 def _history(flights: DataFrame, key: str, columns: tuple[str, ...]) -> DataFrame:
@@ -102,7 +145,10 @@ def transform(flights: DataFrame, holidays: Iterable[date]) -> DataFrame:
         "origin",
         "dest",
         "tailnum",
+        "flight",
         "sched_dep_hour",
+        "sched_dep_utc",
+        "sched_arr_utc",
         label(F.col("on_time")).alias(LABEL),
         F.month("flight_date").alias("month"),
         F.dayofweek("flight_date").alias("day_of_week"),
@@ -124,6 +170,7 @@ def transform(flights: DataFrame, holidays: Iterable[date]) -> DataFrame:
         "pressure_mb",
         "visibility_mi",
     ).withColumns(_holiday_columns(holidays))
+    base = base.withColumns(_schedule_context(base))
     out = base.join(
         _weather_windows(base), ["origin", "flight_date", "sched_dep_hour"], "left"
     )
@@ -131,4 +178,13 @@ def transform(flights: DataFrame, holidays: Iterable[date]) -> DataFrame:
         out = out.join(_history(base, key, columns), [*columns, "flight_date"], "left")
         # A flight whose key has no earlier day (or no tail number) has seen no flights.
         out = out.fillna(0, [history_feature_names(key, d)[0] for d in HISTORY_WINDOWS])
-    return out
+    legs = Window.partitionBy("tailnum", "flight_date").orderBy("sched_dep_utc", ID)
+    return out.withColumns(
+        {
+            previous_leg_feature_name(days): F.when(
+                F.col("tailnum").isNotNull(),
+                F.lag(history_feature_names("flight_number", days)[1]).over(legs),
+            )
+            for days in PREVIOUS_LEG_WINDOWS
+        }
+    )

@@ -26,7 +26,7 @@ ID = "flight_id"
 @dataclass(frozen=True)
 class Feature:
     name: str
-    group: str  # schedule | holiday | plane | weather | history
+    group: str  # schedule | holiday | plane | rotation | congestion | weather | history
     kind: str  # numeric | categorical (integer code from the training vocabulary)
     description: str
 
@@ -35,9 +35,11 @@ class Feature:
 HISTORY_KEYS: dict[str, tuple[str, ...]] = {
     "carrier": ("carrier",),
     "origin": ("origin",),
+    "dest": ("dest",),
     "route": ("origin", "dest"),
     "origin_hour": ("origin", "sched_dep_hour"),
     "tail": ("tailnum",),
+    "flight_number": ("carrier", "flight"),
 }
 HISTORY_WINDOWS = (1, 7, 28)  # days before the flight's date
 
@@ -64,6 +66,40 @@ _BASE = (
     Feature("seats", "plane", "numeric", "Seats of the plane"),
     Feature("engines", "plane", "numeric", "Engines of the plane"),
     Feature("plane_known", "plane", "numeric", "1 when the tail number is in the registry"),
+    Feature("tail_legs_day", "rotation", "numeric", "Scheduled departures of the plane that day"),
+    Feature(
+        "tail_leg_number", "rotation", "numeric", "This flight's place among the plane's legs"
+    ),
+    Feature(
+        "tail_turn_minutes",
+        "rotation",
+        "numeric",
+        "Minutes from the plane's previous leg's scheduled arrival to this departure",
+    ),
+    Feature(
+        "tail_first_dep_minute",
+        "rotation",
+        "numeric",
+        "Scheduled departure of the plane's first leg that day, minutes of the day",
+    ),
+    Feature(
+        "origin_hour_departures",
+        "congestion",
+        "numeric",
+        "Scheduled departures at the origin in the same hour",
+    ),
+    Feature(
+        "origin_day_departures",
+        "congestion",
+        "numeric",
+        "Scheduled departures at the origin that day",
+    ),
+    Feature(
+        "carrier_origin_day_departures",
+        "congestion",
+        "numeric",
+        "Scheduled departures of the airline at the origin that day",
+    ),
     Feature("temp_f", "weather", "numeric", "Temperature at the origin, scheduled hour"),
     Feature("dewpoint_f", "weather", "numeric", "Dew point at the origin, scheduled hour"),
     Feature("humidity_pct", "weather", "numeric", "Relative humidity, scheduled hour"),
@@ -75,8 +111,37 @@ _BASE = (
     Feature("precip_window_in", "weather", "numeric", "Precipitation summed over ±3 h"),
     Feature("visibility_window_min_mi", "weather", "numeric", "Lowest visibility over ±3 h"),
     Feature("wind_window_max_mph", "weather", "numeric", "Highest wind speed over ±3 h"),
+    Feature(
+        "precip_before_in",
+        "weather",
+        "numeric",
+        "Precipitation from the local day's start to the scheduled hour",
+    ),
+    Feature(
+        "wind_before_max_mph",
+        "weather",
+        "numeric",
+        "Highest gust (or wind) from the local day's start to the scheduled hour",
+    ),
+    Feature(
+        "visibility_before_min_mi",
+        "weather",
+        "numeric",
+        "Lowest visibility from the local day's start to the scheduled hour",
+    ),
     Feature("precip_day_in", "weather", "numeric", "Precipitation summed over the local day"),
     Feature("visibility_day_min_mi", "weather", "numeric", "Lowest visibility of the local day"),
+    Feature("wind_day_max_mph", "weather", "numeric", "Highest gust (or wind) of the local day"),
+    Feature(
+        "frozen_precip_day_in",
+        "weather",
+        "numeric",
+        "Precipitation of the local day in hours at or below 34 °F (snow, ice)",
+    ),
+    Feature("precip_hours_day", "weather", "numeric", "Hours with precipitation, local day"),
+    Feature(
+        "pressure_day_range_mb", "weather", "numeric", "Pressure swing over the local day"
+    ),
 )
 
 
@@ -98,7 +163,25 @@ def _history() -> tuple[Feature, ...]:
     return tuple(out)
 
 
-FEATURES: tuple[Feature, ...] = (*_BASE, *_history())
+# The plane's previous leg that day: its flight number's history (a late leg delays the next).
+PREVIOUS_LEG_WINDOWS = (7, 28)
+
+
+def previous_leg_feature_name(days: int) -> str:
+    return f"prev_leg_late_rate_{days}d"
+
+
+_PREVIOUS_LEG = tuple(
+    Feature(
+        previous_leg_feature_name(days),
+        "rotation",
+        "numeric",
+        f"Not-on-time share of the plane's previous leg's flight number, the {days} days before",
+    )
+    for days in PREVIOUS_LEG_WINDOWS
+)
+
+FEATURES: tuple[Feature, ...] = (*_BASE, *_history(), *_PREVIOUS_LEG)
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 
 

@@ -380,6 +380,64 @@ def train_model(
     tables.trained(_run_step("train", ctx, "training"))
 
 
+def _budget(text: str | None) -> float | None:
+    """`90s`, `10m`, `1h` or seconds → seconds."""
+    if text is None:
+        return None
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        seconds = -1
+    if not seconds > 0:
+        fail(f"--budget {text!r}: give a duration such as 90s, 10m or 1h")
+    return seconds
+
+
+@app.command("tune")
+def tune_model(
+    lake: LakeOption = None,
+    export_id: Annotated[str | None, typer.Option("--export", help="Export id [default: newest]")]
+    = None,
+    trials: Annotated[
+        int | None,
+        typer.Option(min=1, help="At most this many trials [default: 20 without --budget]"),
+    ] = None,
+    budget: Annotated[
+        str | None, typer.Option(help="Time for the search and the final training: 90s, 10m, 1h")
+    ] = None,
+    backend: BackendOption = "local",
+    profile: ProfileOption = None,
+    role: RoleOption = None,
+) -> None:
+    """Search the hyperparameters (Optuna locally, SageMaker automatic model tuning on AWS);
+    every trial is an MLflow run; the best is trained and registered like any model."""
+    from flightlake.render import tables
+
+    ctx = _context(
+        _lake(lake),
+        export_id=export_id,
+        tune_trials=trials,
+        tune_budget_seconds=_budget(budget),
+        **_model_options(backend, profile, role),
+    )
+    tables.tuned(_run_step("tune", ctx, "tuning"))
+
+
+@app.command("experiments")
+def experiments(
+    lake: LakeOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Newest runs to list")] = 20,
+) -> None:
+    """Training runs and tuning trials tracked in the lake's MLflow store (`_ml/mlflow.db`),
+    newest first. The MLflow UI reads the same store: see docs/model.md."""
+    from flightlake.render import tables
+    from training.tracking import Tracker
+
+    tables.experiments(Tracker.of(_lake(lake)).runs(limit))
+
+
 @app.command("score")
 def score_flights(
     lake: LakeOption = None,

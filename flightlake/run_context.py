@@ -48,8 +48,14 @@ class RunContext:
     sagemaker_role: str | None = None
     kms_key: str | None = None  # SageMaker's volumes, output, model and scores (the stack's key)
     aws_profile: str | None = None
+    # Where training runs are tracked: a SageMaker MLflow tracking server's ARN (s3:// lakes);
+    # none: the lake's own SQLite store (training/tracking.py).
+    mlflow_tracking_uri: str | None = None
     spot: bool = False
     hyperparameters: dict[str, str] = field(default_factory=dict)
+    # The tune step: at most this many trials, within this many seconds (either or both).
+    tune_trials: int | None = None
+    tune_budget_seconds: float | None = None
     # The export a step works on: export_features writes it [default: a new id], train
     # trains on it [default: the newest]; one id given to both pins them together.
     export_id: str | None = None

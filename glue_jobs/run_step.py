@@ -1,7 +1,8 @@
 """The Glue script of every flightlake job: `--step NAME` says which step of the pipeline DAG
 it runs; the other arguments are the run context's (--lake, --run_id, --profile, --date,
---date_to, --backend, --sagemaker_role, --kms_key, --database_prefix, --workgroup, --split_config,
---export_id): deploy gives every job its profile's, so no step guesses where it runs.
+--date_to, --backend, --sagemaker_role, --kms_key, --mlflow_tracking_uri, --database_prefix,
+--workgroup, --split_config, --export_id): deploy gives every job its profile's, so no step
+guesses where it runs.
 The Spark session is the one the job was submitted with (Glue's, or spark-submit's).
 It runs the step through the same runner, with the same function, as `flightlake run` does
 locally, holding the lake's run lock: the jobs of one Glue workflow run (Glue passes each its
@@ -23,6 +24,7 @@ OPTIONAL = (
     "backend",
     "sagemaker_role",
     "kms_key",
+    "mlflow_tracking_uri",
     "database_prefix",
     "workgroup",
     "split_config",
@@ -41,6 +43,7 @@ def context(args: dict[str, str | None]) -> RunContext:
         dates=tuple(day_range(args["date"], args["date_to"])),
         sagemaker_role=args["sagemaker_role"],
         kms_key=args["kms_key"],
+        mlflow_tracking_uri=args["mlflow_tracking_uri"],
         database_prefix=args["database_prefix"] or "",
         workgroup=args["workgroup"] or "primary",
         split_config=args["split_config"],

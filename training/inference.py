@@ -3,12 +3,16 @@
 Loaded by the XGBoost framework container in batch transform (SAGEMAKER_PROGRAM=inference.py)
 and called directly by the local batch-transform runner. The input is what batch transform
 sends after `input_filter="$[1:]"`: feature lines without the flight id; the output is one
-score per line, in input order, so `join_source="Input"` can append it to its line.
+calibrated probability per line, in input order, so `join_source="Input"` can append it to its
+line. The calibration (Platt scaling, fitted by train.py on the validation split) ships in the
+model artifact beside the booster, so every consumer of the artifact gets the same numbers.
 """
 
 from __future__ import annotations
 
 import io
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,16 +20,43 @@ import pandas as pd
 import xgboost as xgb
 
 MODEL_FILE = "xgboost-model"
+CALIBRATION_FILE = "calibration.json"
 CSV = "text/csv"
+_EDGE = 1e-7  # scores are clipped this far from 0 and 1 before taking log-odds
 
 
-def model_fn(model_dir: str) -> xgb.Booster:
+def logit(p: np.ndarray) -> np.ndarray:
+    clipped = np.clip(p, _EDGE, 1 - _EDGE)
+    return np.log(clipped / (1 - clipped))
+
+
+def calibrate(raw: np.ndarray, calibration: dict | None) -> np.ndarray:
+    """The booster's scores → calibrated probabilities (Platt: sigmoid(a·logit(raw) + b)).
+    A model trained before calibration existed has none: its scores pass unchanged."""
+    if calibration is None:
+        return raw
+    if calibration.get("method") != "platt":
+        raise ValueError(f"unknown calibration method {calibration.get('method')!r}")
+    return 1 / (1 + np.exp(-(calibration["a"] * logit(raw) + calibration["b"])))
+
+
+@dataclass(frozen=True)
+class DelayRiskModel:
+    booster: xgb.Booster
+    calibration: dict | None
+
+
+def model_fn(model_dir: str) -> DelayRiskModel:
     path = Path(model_dir) / MODEL_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path}: no model file")
     booster = xgb.Booster()
     booster.load_model(str(path))
-    return booster
+    calibration_path = Path(model_dir) / CALIBRATION_FILE
+    calibration = (
+        json.loads(calibration_path.read_text()) if calibration_path.exists() else None
+    )
+    return DelayRiskModel(booster, calibration)
 
 
 def _media_type(content_type: str | None) -> str:
@@ -43,11 +74,11 @@ def input_fn(request_body: str | bytes, request_content_type: str | None) -> np.
     return frame.to_numpy()
 
 
-def predict_fn(input_data: np.ndarray, model: xgb.Booster) -> np.ndarray:
-    expected = model.num_features()
+def predict_fn(input_data: np.ndarray, model: DelayRiskModel) -> np.ndarray:
+    expected = model.booster.num_features()
     if input_data.shape[1] != expected:
         raise ValueError(f"{input_data.shape[1]} features per line, the model takes {expected}")
-    return model.predict(xgb.DMatrix(input_data))
+    return calibrate(model.booster.predict(xgb.DMatrix(input_data)), model.calibration)
 
 
 def output_fn(prediction: np.ndarray, accept: str | None) -> str:

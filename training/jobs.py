@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -29,10 +30,12 @@ from training.launchers.base import (
     SCORING_PREFIX,
     TRAINING_JOB_PREFIX,
     Launcher,
+    TrainedModel,
     TrainingRequest,
     TransformRequest,
 )
 from training.registry.base import GROUP, ModelVersion, Registry
+from training.tracking import REGISTRY_TAG, STATUS_TAG, Tracker
 
 BACKENDS = ("local", "sagemaker")
 NO_MODEL = "no approved model yet: the weekly workflow trains one"
@@ -76,30 +79,43 @@ class TrainResult(StepResult):
     model_version: str = ""
     approval: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
+    mlflow_run_id: str = ""
 
     def metrics_line(self) -> str:
         m = self.metrics
+        nan = float("nan")
         return (
-            f"validation AUC {m.get('validation_auc', float('nan')):.4f} · "
-            f"test AUC {m.get('test_auc', float('nan')):.4f} · "
-            f"test precision@top decile {m.get('test_precision_at_decile', float('nan')):.3f}"
+            f"validation AUC {m.get('validation_auc', nan):.4f} · "
+            f"test AUC {m.get('test_auc', nan):.4f} · "
+            f"test calibration error {m.get('test_ece', nan):.4f} · "
+            f"test precision@top decile {m.get('test_precision_at_decile', nan):.3f}"
         )
 
     def summary(self) -> str:
-        m = self.metrics
         return (
             f"{self.model_version} {self.approval['status']} ({self.approval['reason']}) · "
-            f"test AUC {m.get('test_auc', float('nan')):.4f} · "
-            f"test precision@top decile {m.get('test_precision_at_decile', float('nan')):.3f}"
+            f"{self.metrics_line()} · MLflow run {self.mlflow_run_id}"
         )
 
 
 def train(ctx: RunContext) -> TrainResult:
-    """The step: train on an export (the newest by default) and register the model; approved
-    only if it beats the approved one."""
+    """The step: train on an export (the newest by default), track the run in MLflow and
+    register the model; approved only if it beats the approved one."""
+    return train_tracked(ctx, dict(ctx.hyperparameters))
+
+
+def train_tracked(
+    ctx: RunContext,
+    hyperparameters: dict[str, str],
+    tags: dict[str, str] | None = None,
+    launch: Callable[[TrainingRequest], TrainedModel] | None = None,
+) -> TrainResult:
+    """One training job on the context's export (or `launch`'s job made of the same request,
+    such as a tuning job's best), as an MLflow run, through the registry."""
     started = time.perf_counter()
     lake = ctx.lake
     launcher, registry = backend(ctx)
+    tracker = Tracker.of(lake, ctx.mlflow_tracking_uri, ctx.aws_profile)
     export_id = ctx.export_id or latest_export(lake)
     if export_id is None:
         raise JobError(f"{lake.uri(lake.exports_dir())}: no feature export; export one first")
@@ -108,17 +124,41 @@ def train(ctx: RunContext) -> TrainResult:
     request = TrainingRequest(
         job_name=job_name,
         channels={s: lake.uri(lake.export_split_dir(export_id, s)) for s in SPLITS},
-        hyperparameters=dict(ctx.hyperparameters),
+        hyperparameters=hyperparameters,
         output_uri=lake.uri(lake.training_jobs_dir()),
         spot=ctx.spot,
     )
-    model = launcher.train(request)
-    # Flat and short: SageMaker keeps 50 metadata entries of 256 characters. The full list of
-    # source runs stays in the export's manifest.
+    with tracker.run(job_name, "training", tags={"flightlake.run_id": ctx.run_id, **(tags or {})}
+                     ) as run_id:
+        model = (launch or launcher.train)(request)
+        lineage = _lineage(manifest, export_id, lake.uri(lake.export_manifest(export_id)),
+                           model.job_name, run_id)
+        features = [f["name"] for f in manifest["features"]]
+        report = model.report or {"metrics": model.metrics, "hyperparameters": hyperparameters}
+        local_model = model.model_uri if ctx.backend == "local" else None
+        tracker.log_training(run_id, report, lineage, features, local_model)
+        version = registry.register(model.model_uri, model.metrics, request.hyperparameters,
+                                    lineage)
+        tracker.log(run_id, tags={REGISTRY_TAG: version.label, STATUS_TAG: version.status,
+                                  "model_uri": model.model_uri})
+    return TrainResult(
+        export_id=export_id,
+        training_job=model.job_name,
+        model_version=version.label,
+        approval={"status": version.status, "reason": version.reason},
+        metrics=model.metrics,
+        mlflow_run_id=run_id,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _lineage(manifest: dict, export_id: str, manifest_uri: str, job: str, run_id: str) -> dict:
+    """Flat and short: SageMaker keeps 50 metadata entries of 256 characters. The full list of
+    source runs stays in the export's manifest."""
     sources = manifest["lineage"]["source_runs"]
-    lineage = {
+    return {
         "export_id": export_id,
-        "export_manifest": lake.uri(lake.export_manifest(export_id)),
+        "export_manifest": manifest_uri,
         "data_from": manifest["data_range"]["from"],
         "data_to": manifest["data_range"]["to"],
         **{
@@ -128,17 +168,9 @@ def train(ctx: RunContext) -> TrainResult:
         },
         "source_runs": len(sources),
         "last_source_run": sources[-1] if sources else None,
-        "training_job": model.job_name,  # SageMaker appends a timestamp to the name
+        "training_job": job,  # SageMaker appends a timestamp to the name
+        "mlflow_run_id": run_id,
     }
-    version = registry.register(model.model_uri, model.metrics, request.hyperparameters, lineage)
-    return TrainResult(
-        export_id=export_id,
-        training_job=model.job_name,
-        model_version=version.label,
-        approval={"status": version.status, "reason": version.reason},
-        metrics=model.metrics,
-        seconds=round(time.perf_counter() - started, 3),
-    )
 
 
 def scoring_days(ctx: RunContext) -> list[date]:

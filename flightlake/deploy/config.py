@@ -40,6 +40,9 @@ class Profile:
     # after the first (https://docs.aws.amazon.com/glue/latest/dg/starting-workflow-eventbridge.html).
     raw_event_batch_size: int = 100
     raw_event_batch_window: int = 900
+    # SageMaker's managed MLflow tracking server the training runs are logged to (its name;
+    # created outside the stack, with its artifact store under the lake's _ml/mlflow/).
+    mlflow_tracking_server: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -64,6 +67,16 @@ class Profile:
 
     def role_arn(self, role: str) -> str:
         return f"arn:aws:iam::{self.account}:role/{self.role_name(role)}"
+
+    @property
+    def mlflow_tracking_arn(self) -> str | None:
+        """The tracking URI MLflow's sagemaker-mlflow plugin resolves and signs for."""
+        if not self.mlflow_tracking_server:
+            return None
+        return (
+            f"arn:aws:sagemaker:{self.region}:{self.account}:mlflow-tracking-server/"
+            f"{self.mlflow_tracking_server}"
+        )
 
     @property
     def lake_uri(self) -> str:

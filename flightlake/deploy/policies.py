@@ -294,6 +294,7 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
                     f"{sm}:model-package/{MODEL_GROUP}/*",
                 ],
             },
+            *_mlflow(profile),
             {
                 "Sid": "PassSageMakerRole",
                 "Effect": "Allow",
@@ -306,6 +307,37 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
             _key(key),
         ],
     }
+
+
+# What training/tracking.py asks of the tracking server: find or create the experiment, create
+# a run, log its batches and tags, end it (https://docs.aws.amazon.com/service-authorization/
+# latest/reference/list_amazonsagemakerwithmlflow.html). Artifacts go to the server's artifact
+# store, the lake's _ml/ prefix, which the launcher writes already.
+MLFLOW_ACTIONS = (
+    "sagemaker-mlflow:GetExperimentByName",
+    "sagemaker-mlflow:CreateExperiment",
+    "sagemaker-mlflow:CreateRun",
+    "sagemaker-mlflow:GetRun",
+    "sagemaker-mlflow:LogBatch",
+    "sagemaker-mlflow:SetTag",
+    "sagemaker-mlflow:UpdateRun",
+    # Before the training job starts: is the server up (training/tracking.py)?
+    "sagemaker:DescribeMlflowTrackingServer",
+)
+
+
+def _mlflow(profile: Profile) -> list[dict]:
+    """The train step's runs on the profile's tracking server (none configured: nothing)."""
+    if not profile.mlflow_tracking_arn:
+        return []
+    return [
+        {
+            "Sid": "MlflowTracking",
+            "Effect": "Allow",
+            "Action": list(MLFLOW_ACTIONS),
+            "Resource": [profile.mlflow_tracking_arn],
+        }
+    ]
 
 
 def _views(profile: Profile) -> dict:

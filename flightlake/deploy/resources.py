@@ -86,6 +86,11 @@ def _job(
         # SageMaker encrypts training volumes and output, the model and the transform's output
         # with the stack's key.
         "--kms_key": refs.key,
+        **(
+            {"--mlflow_tracking_uri": profile.mlflow_tracking_arn}
+            if profile.mlflow_tracking_arn
+            else {}
+        ),
         "--database_prefix": profile.database_prefix,
         "--workgroup": profile.athena_workgroup,
         "--additional-python-modules": code_uri(profile, wheelhouses[step.kind]),

@@ -160,7 +160,28 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
-BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
+
+
+def _tune(ctx: RunContext) -> StepResult:
+    """Optuna, xgboost and the SageMaker tuner load only when a search runs."""
+    from training.tuning import tune
+
+    return tune(ctx)
+
+
+# Run by hand (`flightlake tune`), never on a schedule: no Glue job, no workflow of its own.
+ON_DEMAND: tuple[Step, ...] = (
+    Step(
+        "tune",
+        "weekly",
+        "launcher",
+        "Hyperparameter search on the newest export; the best point trained and registered",
+        _tune,
+        depends_on=("export_features",),
+    ),
+)
+
+BY_NAME: dict[str, Step] = {s.name: s for s in (*STEPS, *ON_DEMAND)}
 
 
 def check(steps: tuple[Step, ...] = STEPS) -> None:

@@ -4,6 +4,8 @@ feature exports, models, scoring and deployment changes."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
@@ -12,6 +14,9 @@ from features.export import ExportResult
 from flightlake.render import console
 from flightlake.status import TableStatus
 from training.jobs import ScoreResult, TrainResult
+
+if TYPE_CHECKING:
+    from training.tuning import TuneResult
 
 
 def landed(root: str, written: dict[str, int], skipped: dict[str, int]) -> None:
@@ -109,6 +114,31 @@ def trained(result: TrainResult) -> None:
                   f"{result.approval['reason']}")
     if result.metrics:
         console.print(f"{result.metrics_line()} · {result.seconds:.1f}s")
+
+
+def tuned(result: TuneResult) -> None:
+    console.print(result.summary().split(" → ")[0])
+    if result.best:
+        console.print("best: " + ", ".join(f"{k}={v:.4g}" for k, v in sorted(result.best.items())))
+    if result.trained:
+        trained(result.trained)
+
+
+def experiments(runs: list[dict]) -> None:
+    """Tracked runs, newest first."""
+    if not runs:
+        console.print("no tracked run yet: train or tune a model")
+        return
+    table = Table("started (UTC)", "run", "kind", "status", "validation AUC", "test AUC",
+                  "test ECE", "registry", box=box.SIMPLE_HEAD, title="MLflow: delay-risk")
+    for r in runs:
+        m = r["metrics"]
+        started = datetime.fromtimestamp(r["started"] / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        cells = [f"{m[k]:.4f}" if k in m else "" for k in
+                 ("validation_auc", "test_auc", "test_ece")]
+        registry = f"{r['registry']} {r['approval']}".strip()
+        table.add_row(started, r["name"], r["kind"], r["status"], *cells, registry)
+    console.print(table)
 
 
 def scored(result: ScoreResult) -> None:

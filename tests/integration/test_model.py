@@ -7,7 +7,9 @@ import json
 import shutil
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -124,8 +126,15 @@ def test_model_views_against_an_independent_computation(scored):
         top = day.assign(late=late).sort_values(["score", "flight_id"], ascending=[False, True])
         expected = top.head(-(-len(day) // 10))["late"].mean()
         assert row.precision_top_decile == pytest.approx(expected, abs=1e-12)
-    bands = run_query(lake, "SELECT sum(flights) AS n FROM curated.model_calibration")
-    assert bands["n"][0] == len(joined)
+    bands = run_query(lake, "SELECT * FROM curated.model_calibration")
+    assert bands["flights"].sum() == len(joined)
+    # Expected calibration error, from the scores and outcomes directly.
+    joined["band"] = np.minimum(np.floor(joined["score"] * 10), 9)
+    joined["late"] = (~joined["on_time"]).astype(float)
+    per_band = joined.groupby("band").agg(n=("late", "size"), s=("score", "mean"),
+                                          r=("late", "mean"))
+    ece = float((per_band["n"] * (per_band["s"] - per_band["r"]).abs()).sum() / len(joined))
+    assert bands["calibration_error"].to_numpy() == pytest.approx([ece] * len(bands), abs=1e-12)
 
 
 def test_rescoring_replaces_and_drift_is_reported(scored):
@@ -145,3 +154,72 @@ def test_rescoring_replaces_and_drift_is_reported(scored):
     assert list(counts["n"]) == list(record.rows.values())  # replaced, not appended
     models = CliRunner().invoke(app, ["models", "--lake", str(root)])
     assert "delay-risk/v1" in models.output and "Approved" in models.output
+
+
+def _mlflow(root):
+    from mlflow import MlflowClient
+
+    client = MlflowClient(f"sqlite:///{root}/_ml/mlflow.db")
+    return client, client.get_experiment_by_name("delay-risk").experiment_id
+
+
+def test_every_training_run_is_tracked_in_mlflow(scored):
+    root, lake, manifest, trained, _ = scored
+    client, _ = _mlflow(root)
+    run = client.get_run(trained.mlflow_run_id)
+    assert run.info.status == "FINISHED"
+    params, metrics = run.data.params, run.data.metrics
+    assert params["export_id"] == manifest["export_id"]
+    assert (params["data_from"], params["data_to"]) == ("2013-01-01", "2013-01-31")
+    assert params["hp.num_round"] == "40" and params["feature_count"] == str(len(FEATURE_NAMES))
+    for split in ("validation", "test"):
+        for name in ("auc", "logloss", "brier", "ece", "precision_at_decile"):
+            assert metrics[f"{split}_{name}"] == pytest.approx(trained.metrics[f"{split}_{name}"])
+    # The registry entry and the run point at each other.
+    version = LocalRegistry(lake).latest_approved()
+    assert version.lineage["mlflow_run_id"] == run.info.run_id
+    assert run.data.tags["registry.version"] == version.label == "delay-risk/v1"
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"features.json", "feature_importance.json", "reliability_validation.json",
+            "reliability_test.json", "metrics.json", "model"} <= artifacts
+    local = client.download_artifacts(run.info.run_id, "features.json", str(root / "dl"))
+    assert json.loads(Path(local).read_text())["features"] == list(FEATURE_NAMES)
+    model_files = {a.path for a in client.list_artifacts(run.info.run_id, "model")}
+    assert model_files == {"model/xgboost-model", "model/calibration.json"}
+    importance = json.loads(Path(client.download_artifacts(
+        run.info.run_id, "feature_importance.json", str(root / "dl"))).read_text())
+    assert importance["columns"][:2] == ["feature", "total_gain"]
+    named = {row[0] for row in importance["data"]}
+    assert named and named <= set(FEATURE_NAMES)
+    listed = CliRunner().invoke(app, ["experiments", "--lake", str(root)])
+    assert listed.exit_code == 0 and "delay-risk/v1" in listed.output
+
+
+def test_tuning_trials_are_tracked_and_the_best_is_registered(scored):
+    root, lake, _, _, _ = scored
+    client, experiment = _mlflow(root)
+    ctx = RunContext(lake, "tune-1", hyperparameters={"num_round": "40"}, tune_trials=4)
+    tuned = runner.run_step(dag.BY_NAME["tune"], ctx).result
+    trials = client.search_runs(
+        [experiment], f"tags.mlflow.parentRunId = '{tuned.mlflow_run_id}'",
+        order_by=["attributes.start_time ASC"])
+    assert len(trials) == tuned.trials == 4
+    # Trial 0 is the defaults: the search is measured against them in the same run.
+    assert trials[0].data.params["hp.eta"] == "0.05"
+    assert trials[0].data.params["hp.max_depth"] == "6"
+    best = max(t.data.metrics["validation_auc"] for t in trials)
+    assert tuned.best_validation_auc == pytest.approx(best)
+    assert tuned.default_validation_auc == pytest.approx(trials[0].data.metrics["validation_auc"])
+    # The best point trained again as an ordinary run, through the approval rule.
+    registered = LocalRegistry(lake).versions()[-1]
+    assert registered.label == tuned.trained.model_version
+    assert registered.lineage["mlflow_run_id"] == tuned.trained.mlflow_run_id
+    final = client.get_run(tuned.trained.mlflow_run_id)
+    assert final.data.tags["flightlake.tuning_run"] == tuned.mlflow_run_id
+    assert {k: float(v) for k, v in registered.hyperparameters.items()
+            if k in tuned.best} == pytest.approx(tuned.best)
+    assert final.data.metrics["validation_auc"] == pytest.approx(tuned.best_validation_auc,
+                                                                 abs=1e-9)
+    # Seeded: the same search again draws the same points.
+    again = runner.run_step(dag.BY_NAME["tune"], replace(ctx, run_id="tune-2")).result
+    assert again.best == tuned.best

@@ -18,6 +18,7 @@ XGBOOST_FRAMEWORK_VERSION = "3.0-5"
 # SageMaker job names start with these: the deploy's IAM policies and failure rules name them.
 TRAINING_JOB_PREFIX = "delay-risk-"
 SCORING_PREFIX = "score-"
+TUNING_JOB_PREFIX = "delay-risk-tune-"
 XGBOOST_VERSION = "3.0.5"
 
 # Batch transform keeps the flight id with each score: the id is dropped before the model sees
@@ -37,7 +38,7 @@ TRANSFORM = {
 METRIC_DEFINITIONS = [
     {"Name": f"{split}:{name}", "Regex": f"{split}_{name}=([0-9.eE+-]+);"}
     for split in ("validation", "test")
-    for name in ("auc", "logloss", "brier", "precision_at_decile")
+    for name in ("auc", "logloss", "brier", "ece", "precision_at_decile")
 ]
 
 
@@ -55,6 +56,9 @@ class TrainedModel:
     job_name: str
     model_uri: str  # local: the model folder (xgboost-model); SageMaker: model.tar.gz in S3
     metrics: dict[str, float] = field(default_factory=dict)
+    # train.py's whole metrics.json (reliability tables, calibration, feature importance),
+    # once the job has finished; empty while a SageMaker job still runs.
+    report: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

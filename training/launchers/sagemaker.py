@@ -6,6 +6,9 @@ module must not.
 
 from __future__ import annotations
 
+import io
+import json
+import tarfile
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +20,13 @@ from training.launchers.base import (
     SOURCE_DIR,
     TRAIN_SCRIPT,
     TRANSFORM,
+    TUNING_JOB_PREFIX,
     XGBOOST_FRAMEWORK_VERSION,
     TrainedModel,
     TrainingRequest,
     TransformRequest,
 )
+from training.search_space import OBJECTIVE_METRIC, OBJECTIVE_TYPE, sagemaker_ranges
 
 if TYPE_CHECKING:
     import boto3
@@ -31,6 +36,7 @@ CSV = "text/csv"
 # Managed spot: how long SageMaker may wait for spot capacity (interruptions included), as a
 # multiple of the run time. It must exceed the run time or the job is rejected.
 SPOT_WAIT_FACTOR = 2
+TUNING_SEED = 42
 
 
 def xgboost_image_uri(region: str) -> str:
@@ -90,10 +96,10 @@ class SageMakerLauncher:
     def image_uri(self) -> str:
         return xgboost_image_uri(self.region)
 
-    def train(self, request: TrainingRequest) -> TrainedModel:
+    def _trainer(self, request: TrainingRequest):
+        """The training job's definition, for a job of its own or a tuning job's jobs."""
         from sagemaker.core.training.configs import (
             Compute,
-            InputData,
             MetricDefinition,
             Networking,
             OutputDataConfig,
@@ -103,7 +109,7 @@ class SageMakerLauncher:
         from sagemaker.train import ModelTrainer
 
         spot = self.spot or request.spot
-        trainer = ModelTrainer(
+        return ModelTrainer(
             sagemaker_session=self.session,
             role=self.role_arn,
             training_image=self.image_uri,
@@ -133,21 +139,64 @@ class SageMakerLauncher:
         ).with_metric_definitions(
             [MetricDefinition(name=m["Name"], regex=m["Regex"]) for m in METRIC_DEFINITIONS]
         )
-        trainer.train(
-            input_data_config=[
-                InputData(channel_name=name, data_source=uri, content_type=CSV)
-                for name, uri in request.channels.items()
-            ],
-            wait=self.wait,
-            logs=False,
-        )
+
+    def train(self, request: TrainingRequest) -> TrainedModel:
+        trainer = self._trainer(request)
+        trainer.train(input_data_config=_channels(request), wait=self.wait, logs=False)
         # Private, but it is how ModelTrainer's own docstring reaches the job it created.
-        job_name = trainer._latest_training_job.training_job_name
+        return self._trained(request, trainer._latest_training_job.training_job_name)
+
+    def tune(self, request: TrainingRequest, max_jobs: int, max_parallel_jobs: int = 2,
+             ) -> TrainedModel:
+        """SageMaker automatic model tuning over training/search_space.py's ranges,
+        maximising validation:auc as METRIC_DEFINITIONS scrape it; Bayesian, seeded. With
+        wait, the best training job (its model, metrics and report); else the tuning job's
+        name and no model yet."""
+        tuner = _tuner_class()(
+            model_trainer=self._trainer(request),
+            objective_metric_name=OBJECTIVE_METRIC,
+            objective_type=OBJECTIVE_TYPE,
+            hyperparameter_ranges=sagemaker_ranges(),
+            metric_definitions=METRIC_DEFINITIONS,
+            strategy="Bayesian",
+            max_jobs=max_jobs,
+            max_parallel_jobs=max_parallel_jobs,
+            # train.py prints its metrics once, at the end: nothing for SageMaker to stop a
+            # job early on. Each job stops itself on its validation AUC (early_stopping_rounds).
+            early_stopping_type="Off",
+            # Tuning job names have at most 32 characters; the SDK appends a timestamp.
+            base_tuning_job_name=TUNING_JOB_PREFIX.rstrip("-"),
+            random_seed=TUNING_SEED,
+        )
+        tuner.tune(inputs=_channels(request), wait=self.wait)
+        if not self.wait:
+            return TrainedModel(tuner.latest_tuning_job.hyper_parameter_tuning_job_name, "")
+        return self._trained(request, tuner.best_training_job())
+
+    def _trained(self, request: TrainingRequest, job_name: str) -> TrainedModel:
         job = self.session.sagemaker_client.describe_training_job(TrainingJobName=job_name)
         model_uri = job.get("ModelArtifacts", {}).get("S3ModelArtifacts") or (
             f"{request.output_uri.rstrip('/')}/{job_name}/output/model.tar.gz"
         )
-        return TrainedModel(job_name, model_uri, _final_metrics(job))
+        report = self._report(request.output_uri, job) if job["TrainingJobStatus"] == (
+            "Completed") else {}
+        return TrainedModel(job_name, model_uri, _final_metrics(job), report)
+
+    def _report(self, output_uri: str, job: dict) -> dict:
+        """train.py's metrics.json, from the output.tar.gz SageMaker uploads from
+        /opt/ml/output/data (https://docs.aws.amazon.com/sagemaker/latest/dg/
+        model-train-storage.html). None uploaded: only the scraped metrics are known."""
+        url = urlparse(f"{output_uri.rstrip('/')}/{job['TrainingJobName']}/output/output.tar.gz")
+        s3 = self.boto_session.client("s3")
+        try:
+            body = s3.get_object(Bucket=url.netloc, Key=url.path.lstrip("/"))["Body"].read()
+        except s3.exceptions.NoSuchKey:
+            return {}
+        with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as archive:
+            member = archive.extractfile("metrics.json")
+            if member is None:
+                raise ValueError(f"{url.geturl()}: no metrics.json in the training output")
+            return json.loads(member.read())
 
     def transform(self, request: TransformRequest) -> None:
         from sagemaker.core.fw_utils import tar_and_upload_dir
@@ -199,6 +248,40 @@ class SageMakerLauncher:
             wait=self.wait,
             logs=False,
         )
+
+
+def _tuner_class():
+    """The SDK's HyperparameterTuner, keeping what its training-job definition drops.
+
+    sagemaker-train 1.27 builds the tuning job's training-job definition from the trainer but
+    leaves out network isolation, inter-container traffic encryption and the volume's KMS key
+    (tuner.py, _build_training_job_definition): the tuning job's jobs would run with a
+    network and an unencrypted-by-our-key volume. They are set here from the same trainer."""
+    from sagemaker.train.tuner import HyperparameterTuner
+
+    class Tuner(HyperparameterTuner):
+        def _build_training_job_definition(self, inputs):
+            definition = super()._build_training_job_definition(inputs)
+            networking, compute = self.model_trainer.networking, self.model_trainer.compute
+            if networking is not None:
+                definition.enable_network_isolation = networking.enable_network_isolation
+                definition.enable_inter_container_traffic_encryption = (
+                    networking.enable_inter_container_traffic_encryption
+                )
+            if compute is not None and compute.volume_kms_key_id:
+                definition.resource_config.volume_kms_key_id = compute.volume_kms_key_id
+            return definition
+
+    return Tuner
+
+
+def _channels(request: TrainingRequest) -> list:
+    from sagemaker.core.training.configs import InputData
+
+    return [
+        InputData(channel_name=name, data_source=uri, content_type=CSV)
+        for name, uri in request.channels.items()
+    ]
 
 
 def _final_metrics(job: dict) -> dict[str, float]:

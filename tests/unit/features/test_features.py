@@ -42,18 +42,24 @@ SCHEMA = T.StructType(
                 "visibility_mi",
             )
         ),
+        T.StructField("flight", T.IntegerType()),
+        T.StructField("sched_dep_utc", T.TimestampType()),
+        T.StructField("sched_arr_utc", T.TimestampType()),
     ]
 )
+UTC_OFFSET = timedelta(hours=4)  # New York in July (EDT)
 
 
 def flight(day: int, hour: int, on_time: bool, *, carrier="AA", tail="N1", number=1,
-           precip=0.0, visibility=10.0, dest="LAX", month=7) -> tuple:
+           precip=0.0, visibility=10.0, dest="LAX", month=7, temp=50.0) -> tuple:
     d = date(2013, month, day)
     dep = datetime(2013, month, day, hour, 30)
+    arr = dep + timedelta(hours=3)
     return (
         f"{d:%Y%m%d}-{carrier}-{number}-JFK", d, carrier, "JFK", dest, tail, hour, on_time,
-        dep, dep + timedelta(hours=3), 2475, 10, 180, 2, True,
-        50.0, 40.0, 60.0, 10.0, None, precip, 1015.0, visibility,
+        dep, arr, 2475, 10, 180, 2, True,
+        temp, 40.0, 60.0, 10.0, None, precip, 1015.0, visibility,
+        number, dep + UTC_OFFSET, arr + UTC_OFFSET,
     )
 
 
@@ -82,6 +88,14 @@ def got(spark):
         flight(20, 8, True, carrier="DL", number=2, precip=0.2),
         flight(20, 23, True, carrier="DL", number=3, precip=0.0),
         flight(21, 1, True, carrier="DL", number=4, precip=0.5, visibility=0.5),
+        # the plane's day and the origin's load on July 10 (flight 1 was late on July 9)
+        flight(9, 6, False, carrier="F9", tail="N9", number=1),
+        flight(10, 6, True, carrier="F9", tail="N9", number=1),
+        flight(10, 13, True, carrier="F9", tail="N9", number=2),
+        flight(10, 6, True, carrier="US", tail=None, number=5),
+        # freezing precipitation on December 2
+        flight(2, 7, True, carrier="EV", number=1, precip=0.2, temp=30.0, month=12),
+        flight(2, 9, True, carrier="EV", number=2, precip=0.1, temp=36.0, month=12),
     ]
     return features(spark, rows, build.federal_holidays(2013, 2013))
 
@@ -117,6 +131,41 @@ def test_weather_window_stays_inside_the_local_day(got):
     assert got["20130720-DL-1-JFK"]["precip_day_in"] == pytest.approx(0.3)
 
 
+def test_the_planes_day_from_the_schedule(got):
+    first, second = got["20130710-F9-1-JFK"], got["20130710-F9-2-JFK"]
+    assert (first["tail_legs_day"], first["tail_leg_number"]) == (2, 1)
+    assert (second["tail_legs_day"], second["tail_leg_number"]) == (2, 2)
+    assert first["tail_turn_minutes"] is None
+    # Previous leg arrives 09:30, this one leaves 13:30.
+    assert second["tail_turn_minutes"] == 240
+    assert first["tail_first_dep_minute"] == second["tail_first_dep_minute"] == 6 * 60 + 30
+    # The previous leg (flight 1) was late on its only earlier day.
+    assert first["prev_leg_late_rate_7d"] is None
+    assert second["prev_leg_late_rate_7d"] == 1.0
+
+
+def test_a_flight_without_tail_flies_one_leg(got):
+    row = got["20130710-US-5-JFK"]
+    assert (row["tail_legs_day"], row["tail_leg_number"]) == (1, 1)
+    assert row["tail_turn_minutes"] is None and row["prev_leg_late_rate_28d"] is None
+
+
+def test_origin_load_counts_the_days_schedule(got):
+    assert got["20130710-US-5-JFK"]["origin_hour_departures"] == 2  # F9 1 and US 5 at 06:xx
+    assert got["20130710-F9-2-JFK"]["origin_hour_departures"] == 1
+    assert got["20130710-F9-2-JFK"]["origin_day_departures"] == 3
+    assert got["20130710-F9-2-JFK"]["carrier_origin_day_departures"] == 2
+
+
+def test_weather_before_departure_and_over_the_day(got):
+    assert got["20130720-DL-1-JFK"]["precip_before_in"] == pytest.approx(0.1)
+    assert got["20130720-DL-2-JFK"]["precip_before_in"] == pytest.approx(0.3)
+    assert got["20130720-DL-3-JFK"]["visibility_before_min_mi"] == 2.0
+    assert got["20130720-DL-1-JFK"]["precip_hours_day"] == 2
+    # Only the hour at or below 34 °F counts as frozen.
+    assert got["20131202-EV-2-JFK"]["frozen_precip_day_in"] == pytest.approx(0.2)
+
+
 def test_holidays(got):
     assert got["20130704-WN-1-JFK"]["is_holiday"] == 1
     assert got["20130701-AA-2-JFK"]["is_holiday"] == 0
@@ -137,13 +186,15 @@ def test_no_feature_depends_on_its_own_date_or_later(spark):
                 flight(day, 6 + 3 * n, not late, carrier=carrier, tail=tail, dest=dest,
                        number=n, precip=0.01 * ((day + n) % 3))
             )
+        if day % 2:  # a second departure in the 06:00 hour, without a tail number
+            base.append(flight(day, 6, day % 3 == 0, carrier="UA", tail=None, number=7))
     cut = date(2013, 7, 10)
     changed = []
     for row in base:
         if row[1] > cut:
             if row[6] == 12:
                 continue  # a flight gone
-            row = (*row[:7], not row[7], *row[8:20], 1.5, row[21], 0.1)  # outcome + weather
+            row = (*row[:7], not row[7], *row[8:20], 1.5, row[21], 0.1, *row[23:])  # + weather
         elif row[1] == cut:
             row = (*row[:7], not row[7], *row[8:])  # the day's own outcomes
         changed.append(row)
@@ -158,7 +209,19 @@ def test_no_feature_depends_on_its_own_date_or_later(spark):
             f: row[f] for f in FEATURE_NAMES
         }, flight_id
         compared += 1
-    assert compared == 40
+    assert compared == 45
+    # Every feature takes more than one value among the compared flights, so each is tested.
+    constant = {"is_holiday", "plane_age_years", "seats", "engines", "plane_known", "temp_f",
+                "dewpoint_f", "humidity_pct", "wind_speed_mph", "wind_gust_mph", "pressure_mb",
+                "visibility_mi", "visibility_window_min_mi", "visibility_day_min_mi",
+                "visibility_before_min_mi", "wind_window_max_mph", "wind_day_max_mph",
+                "wind_before_max_mph", "frozen_precip_day_in", "pressure_day_range_mb",
+                "month", "distance", "origin", "days_to_holiday"}
+    varied = {
+        f for f in FEATURE_NAMES
+        if len({repr(r[f]) for r in before.values() if r["flight_date"] <= cut}) > 1
+    }
+    assert varied == set(FEATURE_NAMES) - constant
     # The same change does move features after the cut: the comparison can fail.
     moved = [
         i for i, row in before.items()

@@ -145,10 +145,12 @@ def test_training_job_request(boto_session, sent, source_dir):
         "validation:auc",
         "validation:logloss",
         "validation:brier",
+        "validation:ece",
         "validation:precision_at_decile",
         "test:auc",
         "test:logloss",
         "test:brier",
+        "test:ece",
         "test:precision_at_decile",
     ]
     assert definitions[0]["Regex"] == "validation_auc=([0-9.eE+-]+);"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import xgboost as xgb
 
 from flightlake import drift
 from flightlake.errors import JobError
@@ -65,7 +66,9 @@ def test_train_honours_the_sagemaker_contract(trained):
     model, lines = trained
     job = Path(model.model_uri).parent
     assert model.model_uri.endswith("job/model")
-    assert (inference.model_fn(model.model_uri)).num_features() == 3
+    loaded = inference.model_fn(model.model_uri)
+    assert loaded.booster.num_features() == 3
+    assert loaded.calibration["method"] == "platt" and loaded.calibration["rows"] == 200
     # The signal is learnable: a broken training loop would not reach this.
     assert model.metrics["validation_auc"] > 0.85 and model.metrics["test_auc"] > 0.85
     assert model.metrics["test_rows"] == 200
@@ -94,10 +97,67 @@ def test_hyperparameters_file_then_arguments(tmp_path):
 
 def test_same_data_and_seed_give_the_same_model(export, trained, tmp_path):
     again, _ = _train(export, tmp_path)
-    first = (inference.model_fn(trained[0].model_uri)).save_raw("ubj")
-    assert bytes(inference.model_fn(again.model_uri).save_raw("ubj")) == bytes(first)
+    first = inference.model_fn(trained[0].model_uri)
+    second = inference.model_fn(again.model_uri)
+    assert bytes(second.booster.save_raw("ubj")) == bytes(first.booster.save_raw("ubj"))
+    assert second.calibration == first.calibration
     other, _ = _train(export, tmp_path / "other", seed=7)
-    assert bytes(inference.model_fn(other.model_uri).save_raw("ubj")) != bytes(first)
+    third = inference.model_fn(other.model_uri).booster
+    assert bytes(third.save_raw("ubj")) != bytes(first.booster.save_raw("ubj"))
+
+
+def test_scores_are_the_calibrated_booster_scores(trained, export):
+    """inference.py returns sigmoid(a·logit(booster score) + b) with the artifact's a, b."""
+    model = inference.model_fn(trained[0].model_uri)
+    data = np.array([[0.9, 0.9, 0.1], [0.5, 0.5, 0.5], [0.1, 0.05, np.nan]])
+    raw = model.booster.predict(xgb.DMatrix(data))
+    a, b = model.calibration["a"], model.calibration["b"]
+    expected = 1 / (1 + np.exp(-(a * np.log(raw / (1 - raw)) + b)))
+    assert inference.predict_fn(data, model) == pytest.approx(expected, rel=1e-9)
+    assert not np.allclose(expected, raw)  # the calibration does something here
+    # The metrics are the calibrated scores': test mean score near the test rate.
+    metrics = trained[0].metrics
+    assert metrics["validation_mean_score"] == pytest.approx(
+        metrics["validation_positive_rate"], abs=0.01)
+
+
+def test_a_model_without_calibration_scores_raw(trained, tmp_path):
+    """Models trained before calibration existed still load and score as they did."""
+    model_dir = tmp_path / "old"
+    model_dir.mkdir()
+    booster_file = Path(trained[0].model_uri) / inference.MODEL_FILE
+    (model_dir / inference.MODEL_FILE).write_bytes(booster_file.read_bytes())
+    old = inference.model_fn(str(model_dir))
+    data = np.array([[0.9, 0.9, 0.1]])
+    assert old.calibration is None
+    assert inference.predict_fn(data, old) == pytest.approx(
+        old.booster.predict(xgb.DMatrix(data)))
+
+
+def test_platt_recovers_a_known_miscalibration():
+    """Labels drawn with P = sigmoid(2·logit(s) − 1): the fit finds a ≈ 2, b ≈ −1."""
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(0.02, 0.98, 200_000)
+    truth = 1 / (1 + np.exp(-(2 * np.log(scores / (1 - scores)) - 1)))
+    labels = (rng.random(scores.size) < truth).astype(float)
+    fitted = train_script.fit_platt(labels, scores)
+    assert fitted["a"] == pytest.approx(2.0, abs=0.03)
+    assert fitted["b"] == pytest.approx(-1.0, abs=0.03)
+    calibrated = inference.calibrate(scores, fitted)
+    assert train_script.calibration_error(labels, calibrated) < 0.01
+    assert train_script.calibration_error(labels, scores) > 0.05
+
+
+def test_reliability_table_and_calibration_error():
+    labels = np.array([0, 0, 1, 1, 1, 0])
+    scores = np.array([0.05, 0.15, 0.15, 0.95, 1.0, 0.55])
+    table = train_script.reliability(labels, scores)
+    assert [(r["band_low"], r["flights"]) for r in table] == [(0.0, 1), (0.1, 2), (0.5, 1),
+                                                               (0.9, 2)]
+    assert table[1]["mean_score"] == pytest.approx(0.15) and table[1]["actual_rate"] == 0.5
+    # |0.05−0| + 2·|0.15−0.5| + |0.55−0| + 2·|0.975−1|, over 6 flights
+    assert train_script.calibration_error(labels, scores) == pytest.approx(
+        (0.05 + 0.7 + 0.55 + 0.05) / 6)
 
 
 def test_bad_channel_fails_with_one_line(export, tmp_path):

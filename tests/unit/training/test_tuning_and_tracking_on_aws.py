@@ -1,0 +1,197 @@
+"""SageMaker automatic model tuning and the managed MLflow tracking server, offline.
+
+The tuning job's request is recorded against moto. moto has no MLflow tracking-server API:
+DescribeMlflowTrackingServer is checked with botocore's Stubber, which validates the request
+and the canned response against SageMaker's own service model.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import tarfile
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from flightlake.deploy import config, policies, resources, template
+from flightlake.errors import JobError
+from glue_jobs.run_step import context
+from tests.aws_stack import Request, allows
+from training.launchers.base import METRIC_DEFINITIONS, TrainingRequest
+from training.launchers.sagemaker import SageMakerLauncher
+from training.search_space import SEARCH_SPACE
+from training.tracking import check_tracking_server
+
+REGION = "eu-west-1"
+ROLE = "arn:aws:iam::123456789012:role/flightlake-sagemaker"
+BUCKET = "flightlake-test"
+ARN = "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/flightlake-dev"
+
+
+@pytest.fixture
+def boto_session(aws, monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    # The SDK checks the role with iam:SimulatePrincipalPolicy, which moto does not implement.
+    monkeypatch.setenv("SAGEMAKER_VALIDATE_ROLE", "false")
+    monkeypatch.setattr(
+        "sagemaker.core.telemetry.telemetry_logging._send_telemetry_request",
+        lambda *args, **kwargs: None,
+    )
+    session = boto3.Session(region_name=REGION)
+    session.client("s3").create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    return session
+
+
+def _request() -> TrainingRequest:
+    return TrainingRequest(
+        job_name="delay-risk-20131201-000000",
+        channels={s: f"s3://{BUCKET}/features/e1/{s}/" for s in ("train", "validation", "test")},
+        hyperparameters={"num_round": 2000, "eta": 0.05, "max_depth": 6, "seed": 42},
+        output_uri=f"s3://{BUCKET}/models",
+    )
+
+
+def test_tuning_job_searches_the_one_space_on_the_one_metric(boto_session, tmp_path):
+    sent: list[dict] = []
+    boto_session.events.register(
+        "before-parameter-build.sagemaker.CreateHyperParameterTuningJob",
+        lambda params, **_: sent.append(copy.deepcopy(params)),
+    )
+    source = tmp_path / "training"
+    source.mkdir()
+    (source / "train.py").write_text("print('train')\n")
+    launcher = SageMakerLauncher(ROLE, boto_session, code_uri=f"s3://{BUCKET}/code",
+                                 source_dir=source, kms_key="alias/flightlake-dev")
+    started = launcher.tune(_request(), max_jobs=12, max_parallel_jobs=3)
+
+    (req,) = sent
+    assert started.job_name == req["HyperParameterTuningJobName"]
+    assert len(started.job_name) <= 32 and started.job_name.startswith("delay-risk-tune")
+    tuning = req["HyperParameterTuningJobConfig"]
+    assert tuning["Strategy"] == "Bayesian" and tuning["RandomSeed"] == 42
+    assert tuning["HyperParameterTuningJobObjective"] == {
+        "Type": "Maximize", "MetricName": "validation:auc"}
+    assert tuning["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 12,
+                                        "MaxParallelTrainingJobs": 3}
+    ranges = {
+        r["Name"]: (kind, float(r["MinValue"]), float(r["MaxValue"]), r["ScalingType"])
+        for kind, listed in tuning["ParameterRanges"].items()
+        for r in listed
+    }
+    assert ranges == {
+        r.name: ("IntegerParameterRanges" if r.integer else "ContinuousParameterRanges",
+                 r.low, r.high, "Logarithmic" if r.log else "Linear")
+        for r in SEARCH_SPACE
+    }
+    job = req["TrainingJobDefinition"]
+    # The tuned names are not static; the rest of the request's are, as strings.
+    assert set(job["StaticHyperParameters"]).isdisjoint(ranges)
+    assert job["StaticHyperParameters"]["num_round"] == "2000"
+    assert job["AlgorithmSpecification"]["MetricDefinitions"] == METRIC_DEFINITIONS
+    # What the SDK's tuner drops and the launcher restores: the jobs run as a plain job does.
+    assert job["EnableNetworkIsolation"] is True
+    assert job["EnableInterContainerTrafficEncryption"] is True
+    assert job["ResourceConfig"]["VolumeKmsKeyId"] == "alias/flightlake-dev"
+    assert job["OutputDataConfig"]["KmsKeyId"] == "alias/flightlake-dev"
+    ours = {c["ChannelName"]: c.get("ContentType") for c in job["InputDataConfig"]}
+    # The SDK adds its own sm_drivers channel (its script runner) beside the data.
+    assert ours == {"train": "text/csv", "validation": "text/csv", "test": "text/csv",
+                    "sm_drivers": None}
+    described = boto_session.client("sagemaker").describe_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=started.job_name)
+    assert described["HyperParameterTuningJobConfig"]["ParameterRanges"] == tuning[
+        "ParameterRanges"]
+
+
+def test_a_finished_jobs_report_comes_from_its_output_tarball(boto_session):
+    launcher = SageMakerLauncher(ROLE, boto_session)
+    report = {"metrics": {"test_auc": 0.76}, "calibration": {"method": "platt"}}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        body = json.dumps(report).encode()
+        info = tarfile.TarInfo("metrics.json")
+        info.size = len(body)
+        archive.addfile(info, io.BytesIO(body))
+    boto_session.client("s3").put_object(
+        Bucket=BUCKET, Key="models/job-1/output/output.tar.gz", Body=buffer.getvalue())
+    job = {"TrainingJobName": "job-1"}
+    assert launcher._report(f"s3://{BUCKET}/models", job) == report
+    assert launcher._report(f"s3://{BUCKET}/models", {"TrainingJobName": "job-2"}) == {}
+
+
+def _describe(active: str, status: str) -> dict:
+    return {
+        "TrackingServerArn": ARN, "TrackingServerName": "flightlake-dev",
+        "ArtifactStoreUri": "s3://flightlake-dev-lake/lake/_ml/mlflow",
+        "TrackingServerStatus": status, "IsActive": active,
+    }
+
+
+@pytest.mark.parametrize(
+    ("active", "status", "error"),
+    [("Active", "Started", None), ("Inactive", "Stopped", "flightlake-dev is Stopped")],
+)
+def test_the_tracking_server_is_checked_before_training(active, status, error):
+    client = boto3.client("sagemaker", region_name=REGION, aws_access_key_id="x",
+                          aws_secret_access_key="x")
+    with Stubber(client) as stub:
+        stub.add_response("describe_mlflow_tracking_server", _describe(active, status),
+                          {"TrackingServerName": "flightlake-dev"})
+        if error:
+            with pytest.raises(JobError, match=error):
+                check_tracking_server(ARN, client)
+        else:
+            check_tracking_server(ARN, client)
+        stub.assert_no_pending_responses()
+
+
+def test_a_missing_tracking_server_is_one_line():
+    client = boto3.client("sagemaker", region_name=REGION, aws_access_key_id="x",
+                          aws_secret_access_key="x")
+    with Stubber(client) as stub:
+        stub.add_client_error("describe_mlflow_tracking_server", "ResourceNotFound")
+        with pytest.raises(JobError, match="no such MLflow tracking server"):
+            check_tracking_server(ARN, client)
+
+
+def test_the_arn_resolves_to_the_plugins_signed_store():
+    """MLflow hands an ARN tracking URI to sagemaker-mlflow: its REST store, at the region's
+    SageMaker MLflow endpoint, authenticated by SigV4 (no request is sent here)."""
+    from mlflow.tracking._tracking_service.utils import _get_store
+
+    store = _get_store(ARN)
+    assert type(store).__name__ == "MlflowSageMakerStore"
+    creds = store.get_host_creds()
+    assert creds.host == "https://eu-west-1.experiments.sagemaker.aws"
+    assert creds.auth == "arn"
+
+
+def test_the_profile_names_the_server_to_every_job_and_grants_the_launcher_its_runs():
+    profile = config.load("dev", env={})
+    assert profile.mlflow_tracking_arn == ARN
+    refs = resources.StackRefs.named(profile)
+    document = template.template(profile, {"glue_etl": "e.zip", "launcher": "l.zip"},
+                                 "141502667606")
+    jobs = {
+        name: r["Properties"]["DefaultArguments"]
+        for name, r in document["Resources"].items() if r["Type"] == "AWS::Glue::Job"
+    }
+    train = next(args for args in jobs.values() if args["--step"] == "train")
+    assert train["--mlflow_tracking_uri"] == ARN
+    args = {k.lstrip("-"): v for k, v in train.items()}
+    ctx = context({**dict.fromkeys(("run_id", "date", "date_to", "WORKFLOW_RUN_ID",
+                                    "database_prefix", "workgroup", "split_config",
+                                    "export_id", "profile", "backend", "sagemaker_role",
+                                    "kms_key")), **args})
+    assert ctx.mlflow_tracking_uri == ARN
+    launcher = policies.glue_launcher(profile, refs.key, refs.sagemaker_role)
+    for action in policies.MLFLOW_ACTIONS:
+        assert allows(launcher, Request(action, ARN)), action
+        other = ARN.replace("flightlake-dev", "someone-else")
+        assert not allows(launcher, Request(action, other)), action
+    assert not allows(launcher, Request("sagemaker-mlflow:DeleteExperiment", ARN))

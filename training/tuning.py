@@ -1,0 +1,206 @@
+"""The tune step: search the hyperparameter space (training/search_space.py), then train the
+best point as an ordinary training run that goes through the registry's approval rule.
+
+- local: Optuna in this process. The export's sets are read once; the first trial is the
+  defaults (so the search is measured against them in the same run); TPE sampling seeded,
+  median pruning on the validation AUC curve; a time budget bounds the search and the
+  final training together. Every trial is an MLflow run, nested under the tuning run.
+- sagemaker: SageMaker automatic model tuning over the same ranges and objective
+  (training/launchers/sagemaker.py); its best training job is the one registered.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import xgboost as xgb
+
+from features.export import latest_export
+from features.split import SPLITS
+from flightlake.errors import JobError
+from flightlake.run_context import RunContext, StepResult
+from training import train as script
+from training.jobs import TrainResult, backend, train_tracked
+from training.search_space import OBJECTIVE_METRIC, SEARCH_SPACE, suggest
+from training.tracking import Tracker
+
+if TYPE_CHECKING:
+    import optuna
+
+DEFAULT_TRIALS = 20
+SEED = 42
+# Median pruning: a trial stops when its validation AUC at an iteration falls below the
+# median of earlier trials at the same iteration; not before 5 finished trials, nor in the
+# first 50 iterations (curves cross early).
+PRUNE_AFTER_TRIALS = 5
+PRUNE_WARMUP_ROUNDS = 50
+# The final training takes about as long as the default trial; keep this share of it in
+# hand when the budget ends the search.
+FINAL_TRAINING_MARGIN = 1.5
+
+
+@dataclass(kw_only=True)
+class TuneResult(StepResult):
+    export_id: str = ""
+    trials: int = 0
+    pruned: int = 0
+    default_validation_auc: float = float("nan")
+    best_validation_auc: float = float("nan")
+    best_trial: int = -1
+    best: dict[str, float | int] = field(default_factory=dict)
+    search_seconds: float = 0.0
+    mlflow_run_id: str = ""
+    trained: TrainResult | None = None
+
+    def summary(self) -> str:
+        return (
+            f"{self.trials} trial(s) ({self.pruned} pruned) in {self.search_seconds:.0f}s: "
+            f"validation AUC {self.best_validation_auc:.4f} (trial {self.best_trial}) against "
+            f"{self.default_validation_auc:.4f} with the defaults"
+            + (f" → {self.trained.summary()}" if self.trained else "")
+        )
+
+
+def tune(ctx: RunContext) -> TuneResult:
+    """The step: search, then train and register the best point."""
+    started = time.perf_counter()
+    if ctx.backend == "sagemaker":
+        return _tune_on_sagemaker(ctx, started)
+    lake = ctx.lake
+    export_id = ctx.export_id or latest_export(lake)
+    if export_id is None:
+        raise JobError(f"{lake.uri(lake.exports_dir())}: no feature export; export one first")
+    budget = ctx.tune_budget_seconds
+    trials = ctx.tune_trials or (None if budget else DEFAULT_TRIALS)
+    data = {
+        s: script.read_channel(str(Path(lake.root) / lake.export_split_dir(export_id, s)))
+        for s in SPLITS
+    }
+    tracker = Tracker.of(lake, ctx.mlflow_tracking_uri, ctx.aws_profile)
+    result = TuneResult(export_id=export_id)
+    with tracker.run(f"tune-{ctx.run_id}", "tuning",
+                     tags={"flightlake.run_id": ctx.run_id, "export_id": export_id}) as parent:
+        study = _search(ctx, data, tracker, parent, trials, budget, started)
+        done = [t for t in study.trials if t.value is not None]
+        if not done:
+            raise JobError("no tuning trial finished within the budget: give it more time")
+        result.trials = len(study.trials)
+        result.pruned = sum(t.state.name == "PRUNED" for t in study.trials)
+        result.default_validation_auc = study.trials[0].value or float("nan")
+        result.best_validation_auc = study.best_value
+        result.best_trial = study.best_trial.number
+        result.best = dict(study.best_params)
+        result.search_seconds = round(time.perf_counter() - started, 3)
+        tracker.log(
+            parent,
+            params={"trials": result.trials, "budget_seconds": budget, "seed": SEED},
+            metrics={
+                "best_validation_auc": result.best_validation_auc,
+                "default_validation_auc": result.default_validation_auc,
+                "pruned": result.pruned,
+            },
+            tags={"best_trial": str(result.best_trial)},
+        )
+        result.mlflow_run_id = parent
+        hps = {**ctx.hyperparameters, **{k: str(v) for k, v in result.best.items()}}
+        result.trained = train_tracked(ctx, hps, tags={"flightlake.tuning_run": parent})
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _search(
+    ctx: RunContext,
+    data: dict,
+    tracker: Tracker,
+    parent: str,
+    trials: int | None,
+    budget: float | None,
+    started: float,
+) -> optuna.Study:
+    import optuna
+    from optuna_integration import XGBoostPruningCallback
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    matrices = {s: xgb.DMatrix(x, label=y) for s, (x, y) in data.items() if s != "test"}
+    base = script.resolve({**script.DEFAULTS, **ctx.hyperparameters})
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.TPESampler(seed=SEED),
+        pruner=optuna.pruners.MedianPruner(
+            n_startup_trials=PRUNE_AFTER_TRIALS, n_warmup_steps=PRUNE_WARMUP_ROUNDS
+        ),
+    )
+    study.enqueue_trial({r.name: base[r.name] for r in SEARCH_SPACE})
+    deadline = started + budget if budget else math.inf
+    reserve = [0.0]  # set by the first (default) trial: the final training's expected time
+
+    def objective(trial: optuna.Trial) -> float:
+        params = {**base, **suggest(trial)}
+        t0 = time.perf_counter()
+        stop_at = deadline - reserve[0]
+        with tracker.run(f"trial-{trial.number}", "trial", parent=parent) as run_id:
+            tracker.log(run_id, params={f"hp.{k}": v for k, v in params.items()})
+            callbacks: list[xgb.callback.TrainingCallback] = [
+                XGBoostPruningCallback(trial, "validation-auc"), _Deadline(stop_at)
+            ]
+            try:
+                booster = script.fit(params, matrices, callbacks)
+            except optuna.TrialPruned:
+                tracker.log(run_id, tags={"pruned": "true"})
+                raise
+            if time.perf_counter() > stop_at:
+                tracker.log(run_id, tags={"pruned": "budget"})
+                raise optuna.TrialPruned("the time budget ended the trial")
+            scores = booster.predict(matrices["validation"])
+            value = script.auc(data["validation"][1], scores)
+            seconds = time.perf_counter() - t0
+            tracker.log(run_id, metrics={
+                "validation_auc": value,
+                "best_iteration": booster.num_boosted_rounds() - 1,
+                "seconds": seconds,
+            })
+        if trial.number == 0 and budget:
+            reserve[0] = seconds * FINAL_TRAINING_MARGIN
+        return value
+
+    def out_of_time(study: optuna.Study, _trial: optuna.trial.FrozenTrial) -> None:
+        if time.perf_counter() >= deadline - reserve[0]:
+            study.stop()
+
+    study.optimize(objective, n_trials=trials, callbacks=[out_of_time])
+    return study
+
+
+class _Deadline(xgb.callback.TrainingCallback):
+    """Ends boosting when the budget's search time is over (the trial is then pruned)."""
+
+    def __init__(self, stop_at: float) -> None:
+        super().__init__()
+        self.stop_at = stop_at
+
+    def after_iteration(self, model, _epoch: int, _evals_log: dict) -> bool:
+        return time.perf_counter() > self.stop_at
+
+
+def _tune_on_sagemaker(ctx: RunContext, started: float) -> TuneResult:
+    """SageMaker automatic model tuning over the same space; the best job is registered."""
+    launcher, _ = backend(ctx)
+    jobs = ctx.tune_trials or DEFAULT_TRIALS
+
+    def launch(request):
+        return launcher.tune(request, max_jobs=jobs)
+
+    trained = train_tracked(ctx, dict(ctx.hyperparameters), launch=launch,
+                            tags={"flightlake.objective": OBJECTIVE_METRIC})
+    return TuneResult(
+        export_id=trained.export_id,
+        trials=jobs,
+        best_validation_auc=trained.metrics.get("validation_auc", float("nan")),
+        trained=trained,
+        mlflow_run_id=trained.mlflow_run_id,
+        seconds=round(time.perf_counter() - started, 3),
+    )

@@ -180,7 +180,7 @@ class Tracker:
         if importance:
             table = pd.DataFrame(
                 [{"feature": _feature_name(k, features), **v} for k, v in importance.items()]
-            ).sort_values("gain", ascending=False)
+            ).sort_values("total_gain", ascending=False)
             self.client.log_table(run_id, data=table, artifact_file="feature_importance.json")
         for split, rows in result.get("reliability", {}).items():
             self.client.log_table(

@@ -188,7 +188,8 @@ def test_every_training_run_is_tracked_in_mlflow(scored):
     assert model_files == {"model/xgboost-model", "model/calibration.json"}
     importance = json.loads(Path(client.download_artifacts(
         run.info.run_id, "feature_importance.json", str(root / "dl"))).read_text())
-    assert importance["columns"][:2] == ["feature", "total_gain"]
+    assert set(importance["columns"]) == {"feature", "total_gain", "gain", "weight",
+                                          "total_cover"}
     named = {row[0] for row in importance["data"]}
     assert named and named <= set(FEATURE_NAMES)
     listed = CliRunner().invoke(app, ["experiments", "--lake", str(root)])
@@ -218,8 +219,9 @@ def test_tuning_trials_are_tracked_and_the_best_is_registered(scored):
     assert final.data.tags["flightlake.tuning_run"] == tuned.mlflow_run_id
     assert {k: float(v) for k, v in registered.hyperparameters.items()
             if k in tuned.best} == pytest.approx(tuned.best)
+    # Calibrated scores, so the AUC can differ in the last digits (float32 scores).
     assert final.data.metrics["validation_auc"] == pytest.approx(tuned.best_validation_auc,
-                                                                 abs=1e-9)
+                                                                 abs=1e-6)
     # Seeded: the same search again draws the same points.
     again = runner.run_step(dag.BY_NAME["tune"], replace(ctx, run_id="tune-2")).result
     assert again.best == tuned.best

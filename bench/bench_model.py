@@ -31,7 +31,7 @@ from results_io import report
 from features.definitions import FEATURE_NAMES, names
 from training import batch_transform, inference
 from training.launchers.base import TRANSFORM
-from training.train import DEFAULTS, evaluate
+from training.train import DEFAULTS, evaluate, fit, resolve
 
 CLI = str(Path(sys.executable).with_name("flightlake"))
 
@@ -53,21 +53,7 @@ def baseline_auc(export: Path, columns: list[str]) -> dict[str, float]:
         frame = pd.read_csv(export / split / "part-00000.csv", header=None)
         frame.columns = ["late", *FEATURE_NAMES]
         data[split] = xgb.DMatrix(frame[columns].to_numpy(float), label=frame["late"].to_numpy())
-    params = {
-        "objective": "binary:logistic",
-        "eval_metric": ["logloss", "auc"],
-        "tree_method": "hist",
-        **{k: v for k, v in DEFAULTS.items() if k not in ("num_round", "early_stopping_rounds")},
-    }
-    booster = xgb.train(
-        params,
-        data["train"],
-        int(DEFAULTS["num_round"]),
-        evals=[(data["validation"], "validation")],
-        early_stopping_rounds=int(DEFAULTS["early_stopping_rounds"]),
-        verbose_eval=False,
-    )
-    best = booster[: booster.best_iteration + 1]
+    best = fit(resolve(dict(DEFAULTS)), data)
     return {
         s: evaluate(data[s].get_label(), best.predict(data[s]))["auc"]
         for s in ("validation", "test")
@@ -80,7 +66,7 @@ def throughput(model_dir: str, scoring: Path, repeat: int) -> dict[str, float]:
     matrix = np.vstack(
         [pd.read_csv(f, header=None).iloc[:, 1:].to_numpy(float) for f in files]
     )
-    booster = inference.model_fn(model_dir)
+    booster = inference.model_fn(model_dir).booster
     plain, local = [], []
     for _ in range(repeat):
         t0 = time.perf_counter()

@@ -11,6 +11,7 @@ from datetime import date
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql.window import WindowSpec
 
 from features.definitions import (
     HISTORY_KEYS,
@@ -90,12 +91,17 @@ def _weather_windows(flights: DataFrame) -> DataFrame:
     )
 
 
+def _plane_legs() -> WindowSpec:
+    """A plane's departures of a day in scheduled order (flight id breaks ties)."""
+    return Window.partitionBy("tailnum", "flight_date").orderBy("sched_dep_utc", ID)
+
+
 def _schedule_context(base: DataFrame) -> dict[str, Column]:
     """The plane's day and the origin's load, from the day's schedule alone (known weeks
     ahead, whatever happens on the day). A flight without a tail number counts as a plane
     flying one leg: its missing tail must not become a signal."""
     plane = Window.partitionBy("tailnum", "flight_date")
-    legs = plane.orderBy("sched_dep_utc", ID)
+    legs = _plane_legs()
     known = F.col("tailnum").isNotNull()
     previous_arrival = F.lag("sched_arr_utc").over(legs)
     turn = (F.col("sched_dep_utc").cast("long") - previous_arrival.cast("long")) / 60
@@ -178,7 +184,7 @@ def transform(flights: DataFrame, holidays: Iterable[date]) -> DataFrame:
         out = out.join(_history(base, key, columns), [*columns, "flight_date"], "left")
         # A flight whose key has no earlier day (or no tail number) has seen no flights.
         out = out.fillna(0, [history_feature_names(key, d)[0] for d in HISTORY_WINDOWS])
-    legs = Window.partitionBy("tailnum", "flight_date").orderBy("sched_dep_utc", ID)
+    legs = _plane_legs()
     return out.withColumns(
         {
             previous_leg_feature_name(days): F.when(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flightlake.errors import one_line
+from flightlake.errors import JobError, one_line
 from flightlake.lake import Lake, resolve_root
 from flightlake.render import console, err
 
@@ -35,6 +35,15 @@ ProfileOption = Annotated[str | None, typer.Option(help="AWS named profile (sage
 RoleOption = Annotated[
     str | None,
     typer.Option(envvar="FLIGHTLAKE_SAGEMAKER_ROLE", help="SageMaker execution role ARN"),
+]
+TrackingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--mlflow-tracking-uri",
+        envvar="FLIGHTLAKE_MLFLOW_TRACKING_URI",
+        help="MLflow tracking server: a SageMaker tracking server's ARN for an s3:// lake "
+        "[default: the lake's _ml/mlflow.db]",
+    ),
 ]
 
 
@@ -356,6 +365,7 @@ def train_model(
     backend: BackendOption = "local",
     profile: ProfileOption = None,
     role: RoleOption = None,
+    tracking: TrackingOption = None,
     spot: Annotated[bool, typer.Option("--spot", help="Managed spot training (sagemaker)")] = False,
     hyperparameter: Annotated[
         list[str] | None, typer.Option("--hp", help="A hyperparameter, name=value (repeatable)")
@@ -375,6 +385,7 @@ def train_model(
         export_id=export_id,
         hyperparameters=hps,
         spot=spot,
+        mlflow_tracking_uri=tracking,
         **_model_options(backend, profile, role),
     )
     tables.trained(_run_step("train", ctx, "training"))
@@ -410,6 +421,7 @@ def tune_model(
     backend: BackendOption = "local",
     profile: ProfileOption = None,
     role: RoleOption = None,
+    tracking: TrackingOption = None,
 ) -> None:
     """Search the hyperparameters (Optuna locally, SageMaker automatic model tuning on AWS);
     every trial is an MLflow run; the best is trained and registered like any model."""
@@ -420,6 +432,7 @@ def tune_model(
         export_id=export_id,
         tune_trials=trials,
         tune_budget_seconds=_budget(budget),
+        mlflow_tracking_uri=tracking,
         **_model_options(backend, profile, role),
     )
     tables.tuned(_run_step("tune", ctx, "tuning"))
@@ -429,13 +442,19 @@ def tune_model(
 def experiments(
     lake: LakeOption = None,
     limit: Annotated[int, typer.Option(min=1, help="Newest runs to list")] = 20,
+    tracking: TrackingOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Training runs and tuning trials tracked in the lake's MLflow store (`_ml/mlflow.db`),
     newest first. The MLflow UI reads the same store: see docs/model.md."""
     from flightlake.render import tables
     from training.tracking import Tracker
 
-    tables.experiments(Tracker.of(_lake(lake)).runs(limit))
+    try:
+        tracker = Tracker.of(_lake(lake), tracking, profile)
+    except JobError as exc:
+        fail(str(exc))
+    tables.experiments(tracker.runs(limit))
 
 
 @app.command("score")

@@ -134,11 +134,11 @@ def train_tracked(
         lineage = _lineage(manifest, export_id, lake.uri(lake.export_manifest(export_id)),
                            model.job_name, run_id)
         features = [f["name"] for f in manifest["features"]]
-        report = model.report or {"metrics": model.metrics, "hyperparameters": hyperparameters}
+        used = model.hyperparameters or request.hyperparameters
+        report = model.report or {"metrics": model.metrics, "hyperparameters": used}
         local_model = model.model_uri if ctx.backend == "local" else None
         tracker.log_training(run_id, report, lineage, features, local_model)
-        version = registry.register(model.model_uri, model.metrics, request.hyperparameters,
-                                    lineage)
+        version = registry.register(model.model_uri, model.metrics, used, lineage)
         tracker.log(run_id, tags={REGISTRY_TAG: version.label, STATUS_TAG: version.status,
                                   "model_uri": model.model_uri})
     return TrainResult(

@@ -47,8 +47,9 @@ def tracking_uri(lake: Lake, configured: str | None) -> str:
         return configured
     if lake.root.startswith("s3://"):
         raise JobError(
-            "an s3:// lake tracks runs on SageMaker's managed MLflow: set the profile's "
-            "mlflow_tracking_server (or FLIGHTLAKE_MLFLOW_TRACKING_SERVER) to the server's ARN"
+            "an s3:// lake tracks its runs on SageMaker's managed MLflow: give the tracking "
+            "server's ARN (--mlflow-tracking-uri or FLIGHTLAKE_MLFLOW_TRACKING_URI; deployed "
+            "jobs get the profile's mlflow_tracking_server)"
         )
     return f"sqlite:///{_ml_dir(lake) / TRACKING_DB}"
 
@@ -126,9 +127,15 @@ class Tracker:
 
     @contextmanager
     def run(
-        self, name: str, kind: str, parent: str | None = None, tags: Mapping[str, str] = {}
+        self,
+        name: str,
+        kind: str,
+        parent: str | None = None,
+        tags: Mapping[str, str] = {},
+        stopped: tuple[type[BaseException], ...] = (),
     ) -> Iterator[str]:
-        """A run, finished when the block ends and marked FAILED if it raises."""
+        """A run, FINISHED when the block ends; KILLED if it raises one of `stopped` (a
+        pruned trial), FAILED if it raises anything else."""
         from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID
 
         all_tags = {KIND_TAG: kind, **tags}
@@ -138,8 +145,8 @@ class Tracker:
         run_id = run.info.run_id
         try:
             yield run_id
-        except BaseException:
-            self.client.set_terminated(run_id, "FAILED")
+        except BaseException as exc:
+            self.client.set_terminated(run_id, "KILLED" if isinstance(exc, stopped) else "FAILED")
             raise
         self.client.set_terminated(run_id, "FINISHED")
 

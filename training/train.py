@@ -169,6 +169,9 @@ def fit_platt(labels: np.ndarray, raw: np.ndarray) -> dict[str, float | str]:
     found = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
     if not found.success:
         raise ValueError(f"Platt scaling did not converge: {found.message}")
+    if found.x[0] <= 0:  # calibrating would turn the ranking upside down
+        raise ValueError(f"Platt slope {found.x[0]:.4f} ≤ 0: the model does not rank the "
+                         "validation split; refusing to calibrate it")
     return {"method": "platt", "a": float(found.x[0]), "b": float(found.x[1]),
             "fitted_on": "validation", "rows": len(labels)}
 
@@ -205,10 +208,7 @@ def importance(booster: xgb.Booster) -> dict[str, dict[str, float]]:
     """Per feature (f0, f1, … in CSV order): total gain, gain per split, splits, cover."""
     kinds = ("total_gain", "gain", "weight", "total_cover")
     scores = {k: booster.get_score(importance_type=k) for k in kinds}
-    return {
-        f: {k: float(scores[k].get(f, 0.0)) for k in kinds}
-        for f in sorted(scores["weight"], key=lambda f: -scores["total_gain"].get(f, 0.0))
-    }
+    return {f: {k: float(scores[k].get(f, 0.0)) for k in kinds} for f in scores["weight"]}
 
 
 def train(env: dict[str, str], argv: list[str]) -> dict:

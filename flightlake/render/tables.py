@@ -117,7 +117,7 @@ def trained(result: TrainResult) -> None:
 
 
 def tuned(result: TuneResult) -> None:
-    console.print(result.summary().split(" → ")[0])
+    console.print(result.headline())
     if result.best:
         console.print("best: " + ", ".join(f"{k}={v:.4g}" for k, v in sorted(result.best.items())))
     if result.trained:

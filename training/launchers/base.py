@@ -15,7 +15,8 @@ INFERENCE_SCRIPT = "inference.py"
 # SageMaker's XGBoost framework container; requirements pin xgboost to the version inside it,
 # so a model saved here loads there and the other way round.
 XGBOOST_FRAMEWORK_VERSION = "3.0-5"
-# SageMaker job names start with these: the deploy's IAM policies and failure rules name them.
+# SageMaker job names start with these: the deploy's IAM policies and failure rules name the
+# first two. Tuning jobs start from `flightlake tune` with the caller's rights, not from Glue.
 TRAINING_JOB_PREFIX = "delay-risk-"
 SCORING_PREFIX = "score-"
 TUNING_JOB_PREFIX = "delay-risk-tune-"
@@ -59,6 +60,16 @@ class TrainedModel:
     # train.py's whole metrics.json (reliability tables, calibration, feature importance),
     # once the job has finished; empty while a SageMaker job still runs.
     report: dict = field(default_factory=dict)
+    # The job's own hyperparameters: a tuning job's best job has values the request had not.
+    hyperparameters: dict[str, str | int | float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TuningOutcome:
+    tuning_job: str
+    best: TrainedModel
+    # One per training job of the search: job, status, tuned hyperparameters, objective value.
+    trials: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,8 @@ class LocalLauncher:
             reason = failure.read_text().splitlines()[0] if failure.exists() else "no reason"
             raise JobError(f"training job {request.job_name} failed: {reason}")
         result = json.loads((Path(env["SM_OUTPUT_DATA_DIR"]) / "metrics.json").read_text())
-        return TrainedModel(request.job_name, env["SM_MODEL_DIR"], result["metrics"], result)
+        return TrainedModel(request.job_name, env["SM_MODEL_DIR"], result["metrics"], result,
+                            request.hyperparameters)
 
     def transform(self, request: TransformRequest) -> batch_transform.TransformResult:
         result = batch_transform.run(

@@ -25,6 +25,7 @@ from training.launchers.base import (
     TrainedModel,
     TrainingRequest,
     TransformRequest,
+    TuningOutcome,
 )
 from training.search_space import OBJECTIVE_METRIC, OBJECTIVE_TYPE, sagemaker_ranges
 
@@ -146,12 +147,19 @@ class SageMakerLauncher:
         # Private, but it is how ModelTrainer's own docstring reaches the job it created.
         return self._trained(request, trainer._latest_training_job.training_job_name)
 
-    def tune(self, request: TrainingRequest, max_jobs: int, max_parallel_jobs: int = 2,
-             ) -> TrainedModel:
+    def tune(
+        self,
+        request: TrainingRequest,
+        max_jobs: int,
+        max_parallel_jobs: int = 2,
+        max_runtime: float | None = None,
+    ) -> TuningOutcome:
         """SageMaker automatic model tuning over training/search_space.py's ranges,
-        maximising validation:auc as METRIC_DEFINITIONS scrape it; Bayesian, seeded. With
-        wait, the best training job (its model, metrics and report); else the tuning job's
-        name and no model yet."""
+        maximising validation:auc as METRIC_DEFINITIONS scrape it; Bayesian, seeded, within
+        `max_runtime` seconds. Needs wait: the outcome is the best training job (its model,
+        metrics, report and hyperparameters) and every job of the search."""
+        if not self.wait:
+            raise ValueError("tuning registers its best job: create the launcher with wait=True")
         tuner = _tuner_class()(
             model_trainer=self._trainer(request),
             objective_metric_name=OBJECTIVE_METRIC,
@@ -161,6 +169,7 @@ class SageMakerLauncher:
             strategy="Bayesian",
             max_jobs=max_jobs,
             max_parallel_jobs=max_parallel_jobs,
+            max_runtime_in_seconds=int(max_runtime) if max_runtime else None,
             # train.py prints its metrics once, at the end: nothing for SageMaker to stop a
             # job early on. Each job stops itself on its validation AUC (early_stopping_rounds).
             early_stopping_type="Off",
@@ -168,10 +177,28 @@ class SageMakerLauncher:
             base_tuning_job_name=TUNING_JOB_PREFIX.rstrip("-"),
             random_seed=TUNING_SEED,
         )
-        tuner.tune(inputs=_channels(request), wait=self.wait)
-        if not self.wait:
-            return TrainedModel(tuner.latest_tuning_job.hyper_parameter_tuning_job_name, "")
-        return self._trained(request, tuner.best_training_job())
+        tuner.tune(inputs=_channels(request), wait=True)
+        name = tuner.latest_tuning_job.hyper_parameter_tuning_job_name
+        return TuningOutcome(
+            name, self._trained(request, tuner.best_training_job()), self.trials(name)
+        )
+
+    def trials(self, tuning_job: str) -> list[dict]:
+        """Every training job of a tuning job (ListTrainingJobsForHyperParameterTuningJob)."""
+        client = self.session.sagemaker_client
+        pages = client.get_paginator("list_training_jobs_for_hyper_parameter_tuning_job")
+        return [
+            {
+                "job": j["TrainingJobName"],
+                "status": j["TrainingJobStatus"],
+                "hyperparameters": j.get("TunedHyperParameters", {}),
+                "objective": j.get("FinalHyperParameterTuningJobObjectiveMetric", {}).get(
+                    "Value"
+                ),
+            }
+            for page in pages.paginate(HyperParameterTuningJobName=tuning_job)
+            for j in page["TrainingJobSummaries"]
+        ]
 
     def _trained(self, request: TrainingRequest, job_name: str) -> TrainedModel:
         job = self.session.sagemaker_client.describe_training_job(TrainingJobName=job_name)
@@ -180,7 +207,11 @@ class SageMakerLauncher:
         )
         report = self._report(request.output_uri, job) if job["TrainingJobStatus"] == (
             "Completed") else {}
-        return TrainedModel(job_name, model_uri, _final_metrics(job), report)
+        hyperparameters = {
+            k: v for k, v in job.get("HyperParameters", {}).items()
+            if not k.startswith(("sagemaker_", "_"))
+        }
+        return TrainedModel(job_name, model_uri, _final_metrics(job), report, hyperparameters)
 
     def _report(self, output_uri: str, job: dict) -> dict:
         """train.py's metrics.json, from the output.tar.gz SageMaker uploads from

@@ -9,7 +9,7 @@ import pytest
 from pyspark.sql import types as T
 
 from features import build, vocabulary
-from features.definitions import FEATURE_NAMES, LABEL
+from features.definitions import FEATURE_NAMES, HISTORY_WINDOWS, LABEL, PREVIOUS_LEG_WINDOWS
 from features.split import SplitConfig
 
 SCHEMA = T.StructType(
@@ -164,6 +164,11 @@ def test_weather_before_departure_and_over_the_day(got):
     assert got["20130720-DL-1-JFK"]["precip_hours_day"] == 2
     # Only the hour at or below 34 °F counts as frozen.
     assert got["20131202-EV-2-JFK"]["frozen_precip_day_in"] == pytest.approx(0.2)
+
+
+def test_previous_leg_windows_are_history_windows():
+    """The previous-leg features read the flight-number history of these windows."""
+    assert set(PREVIOUS_LEG_WINDOWS) <= set(HISTORY_WINDOWS)
 
 
 def test_holidays(got):

@@ -11,10 +11,14 @@ import copy
 import io
 import json
 import tarfile
+from datetime import UTC, datetime
 
 import boto3
+import botocore.awsrequest
+import botocore.session
 import pytest
 from botocore.stub import Stubber
+from botocore.validate import ParamValidator, validate_parameters
 
 from flightlake.deploy import config, policies, resources, template
 from flightlake.errors import JobError
@@ -65,19 +69,26 @@ def test_tuning_job_searches_the_one_space_on_the_one_metric(boto_session, tmp_p
     source = tmp_path / "training"
     source.mkdir()
     (source / "train.py").write_text("print('train')\n")
+    _best_job_and_its_search(boto_session)
     launcher = SageMakerLauncher(ROLE, boto_session, code_uri=f"s3://{BUCKET}/code",
-                                 source_dir=source, kms_key="alias/flightlake-dev")
-    started = launcher.tune(_request(), max_jobs=12, max_parallel_jobs=3)
+                                 source_dir=source, kms_key="alias/flightlake-dev", wait=True)
+    outcome = launcher.tune(_request(), max_jobs=12, max_parallel_jobs=3, max_runtime=600)
 
     (req,) = sent
-    assert started.job_name == req["HyperParameterTuningJobName"]
-    assert len(started.job_name) <= 32 and started.job_name.startswith("delay-risk-tune")
+    assert outcome.tuning_job == req["HyperParameterTuningJobName"]
+    assert len(outcome.tuning_job) <= 32 and outcome.tuning_job.startswith("delay-risk-tune")
+    # The best job: its model and its own hyperparameters (not the request's).
+    assert outcome.best.job_name == MOTO_BEST_JOB
+    assert outcome.best.hyperparameters == {"eta": "0.1", "max_depth": "7"}
+    assert [t["job"] for t in outcome.trials] == [MOTO_BEST_JOB, "delay-risk-tune-002"]
+    assert outcome.trials[1]["objective"] == 0.70
     tuning = req["HyperParameterTuningJobConfig"]
     assert tuning["Strategy"] == "Bayesian" and tuning["RandomSeed"] == 42
     assert tuning["HyperParameterTuningJobObjective"] == {
         "Type": "Maximize", "MetricName": "validation:auc"}
     assert tuning["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 12,
-                                        "MaxParallelTrainingJobs": 3}
+                                        "MaxParallelTrainingJobs": 3,
+                                        "MaxRuntimeInSeconds": 600}
     ranges = {
         r["Name"]: (kind, float(r["MinValue"]), float(r["MaxValue"]), r["ScalingType"])
         for kind, listed in tuning["ParameterRanges"].items()
@@ -103,9 +114,51 @@ def test_tuning_job_searches_the_one_space_on_the_one_metric(boto_session, tmp_p
     assert ours == {"train": "text/csv", "validation": "text/csv", "test": "text/csv",
                     "sm_drivers": None}
     described = boto_session.client("sagemaker").describe_hyper_parameter_tuning_job(
-        HyperParameterTuningJobName=started.job_name)
+        HyperParameterTuningJobName=outcome.tuning_job)
     assert described["HyperParameterTuningJobConfig"]["ParameterRanges"] == tuning[
         "ParameterRanges"]
+
+
+MOTO_BEST_JOB = "FakeTrainingJobName"  # moto's canned BestTrainingJob of every tuning job
+
+
+def _best_job_and_its_search(session) -> None:
+    """moto names a best job it never created: create it. moto has no
+    ListTrainingJobsForHyperParameterTuningJob: answer it here, validated against
+    SageMaker's service model as botocore's Stubber validates a canned response."""
+    session.client("sagemaker").create_training_job(
+        TrainingJobName=MOTO_BEST_JOB,
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        RoleArn=ROLE,
+        OutputDataConfig={"S3OutputPath": f"s3://{BUCKET}/models"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                        "VolumeSizeInGB": 30},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        HyperParameters={"eta": "0.1", "max_depth": "7", "sagemaker_program": "train.py"},
+    )
+    now = datetime(2013, 12, 1, tzinfo=UTC)
+    answer = {"TrainingJobSummaries": [
+        {"TrainingJobName": name, "TrainingJobArn": f"arn:aws:sagemaker:{REGION}:1:x/{name}",
+         "CreationTime": now, "TrainingJobStatus": "Completed",
+         "TunedHyperParameters": {"eta": eta},
+         "FinalHyperParameterTuningJobObjectiveMetric": {"MetricName": "validation:auc",
+                                                          "Value": auc}}
+        for name, eta, auc in ((MOTO_BEST_JOB, "0.1", 0.71), ("delay-risk-tune-002", "0.05",
+                                                             0.70))
+    ]}
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    operation = model.operation_model("ListTrainingJobsForHyperParameterTuningJob")
+    assert not ParamValidator().validate(answer, operation.output_shape).has_errors()
+
+    def check(params, **_):
+        validate_parameters(params, operation.input_shape)
+
+    def reply(**_):
+        return botocore.awsrequest.AWSResponse(None, 200, {}, None), answer
+
+    event = "sagemaker.ListTrainingJobsForHyperParameterTuningJob"
+    session.events.register(f"before-parameter-build.{event}", check)
+    session.events.register(f"before-call.{event}", reply)
 
 
 def test_a_finished_jobs_report_comes_from_its_output_tarball(boto_session):

@@ -13,37 +13,18 @@ import json
 import re
 import tarfile
 
-import boto3
 import pytest
 
+from tests.unit.training.conftest import BUCKET, REGION
 from training.launchers.base import TrainingRequest, TransformRequest
 from training.launchers.sagemaker import SageMakerLauncher, _final_metrics
 from training.registry.sagemaker import SageMakerRegistry, decode_value, encode_value
 
-REGION = "eu-west-1"
 ROLE = "arn:aws:iam::123456789012:role/flightlake-sagemaker"
-BUCKET = "flightlake-test"
 CODE = f"s3://{BUCKET}/sagemaker-code"
 KMS = "arn:aws:kms:eu-west-1:123456789012:key/0d7e5c1a-1111-2222-3333-444455556666"
 IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:3.0-5"
 EXPORT = f"s3://{BUCKET}/exports/2013-12"
-
-
-@pytest.fixture
-def boto_session(aws, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    # The SDK checks the role with iam:SimulatePrincipalPolicy, which moto does not implement.
-    monkeypatch.setenv("SAGEMAKER_VALIDATE_ROLE", "false")
-    # The SDK's telemetry calls an AWS endpoint, from a thread that can outlive moto.
-    monkeypatch.setattr(
-        "sagemaker.core.telemetry.telemetry_logging._send_telemetry_request",
-        lambda *args, **kwargs: None,
-    )
-    session = boto3.Session(region_name=REGION)
-    session.client("s3").create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    return session
 
 
 @pytest.fixture

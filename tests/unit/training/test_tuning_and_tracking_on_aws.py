@@ -24,31 +24,14 @@ from flightlake.deploy import config, policies, resources, template
 from flightlake.errors import JobError
 from glue_jobs.run_step import context
 from tests.aws_stack import Request, allows
+from tests.unit.training.conftest import BUCKET, REGION
 from training.launchers.base import METRIC_DEFINITIONS, TrainingRequest
 from training.launchers.sagemaker import SageMakerLauncher
 from training.search_space import SEARCH_SPACE
 from training.tracking import check_tracking_server
 
-REGION = "eu-west-1"
 ROLE = "arn:aws:iam::123456789012:role/flightlake-sagemaker"
-BUCKET = "flightlake-test"
 ARN = "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/flightlake-dev"
-
-
-@pytest.fixture
-def boto_session(aws, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    # The SDK checks the role with iam:SimulatePrincipalPolicy, which moto does not implement.
-    monkeypatch.setenv("SAGEMAKER_VALIDATE_ROLE", "false")
-    monkeypatch.setattr(
-        "sagemaker.core.telemetry.telemetry_logging._send_telemetry_request",
-        lambda *args, **kwargs: None,
-    )
-    session = boto3.Session(region_name=REGION)
-    session.client("s3").create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    return session
 
 
 def _request() -> TrainingRequest:

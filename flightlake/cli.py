@@ -416,7 +416,11 @@ def tune_model(
         typer.Option(min=1, help="At most this many trials [default: 20 without --budget]"),
     ] = None,
     budget: Annotated[
-        str | None, typer.Option(help="Time for the search and the final training: 90s, 10m, 1h")
+        str | None,
+        typer.Option(
+            help="Locally: time for the search and the final training; on SageMaker: the "
+            "tuning job's maximum run time (≥ 120s). 90s, 10m, 1h"
+        ),
     ] = None,
     backend: BackendOption = "local",
     profile: ProfileOption = None,

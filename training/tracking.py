@@ -150,6 +150,28 @@ class Tracker:
             raise
         self.client.set_terminated(run_id, "FINISHED")
 
+    def record(
+        self,
+        name: str,
+        kind: str,
+        parent: str,
+        status: str,
+        params: Mapping[str, Any] = {},
+        metrics: Mapping[str, Any] = {},
+        tags: Mapping[str, str] = {},
+    ) -> str:
+        """A run of work that already ended elsewhere (a tuning job's training job), with
+        its outcome as the run's status (FINISHED, KILLED or FAILED)."""
+        from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID
+
+        run = self.client.create_run(
+            self.experiment_id, run_name=name,
+            tags={KIND_TAG: kind, MLFLOW_PARENT_RUN_ID: parent},
+        )
+        self.log(run.info.run_id, params, metrics, tags)
+        self.client.set_terminated(run.info.run_id, status)
+        return run.info.run_id
+
     def log(
         self,
         run_id: str,

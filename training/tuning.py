@@ -35,11 +35,15 @@ if TYPE_CHECKING:
 
 DEFAULT_TRIALS = 20
 SEED = 42
+# HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds: at least 120
+# (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceLimits.html).
+SAGEMAKER_MIN_RUNTIME = 120
 # Pruning: a trial stops when its validation AUC at a boosting round falls in the bottom
 # quarter of earlier trials' at the same round; not before 5 finished trials, nor in the
 # first 100 rounds. Comparing at the same round favours fast learning rates (a small eta is
 # behind early and would catch up): only the bottom quarter is cut, to keep that bias small.
-PRUNE_PERCENTILE = 25.0
+# Optuna's PercentilePruner keeps the top `percentile` per cent: 75 keeps all but that quarter.
+PRUNE_KEEP_PERCENTILE = 75.0
 PRUNE_AFTER_TRIALS = 5
 PRUNE_WARMUP_ROUNDS = 100
 # The final training takes about as long as the default trial; keep this share of it in
@@ -142,7 +146,7 @@ def _search(
         direction="maximize",
         sampler=optuna.samplers.TPESampler(seed=SEED),
         pruner=optuna.pruners.PercentilePruner(
-            PRUNE_PERCENTILE, n_startup_trials=PRUNE_AFTER_TRIALS,
+            PRUNE_KEEP_PERCENTILE, n_startup_trials=PRUNE_AFTER_TRIALS,
             n_warmup_steps=PRUNE_WARMUP_ROUNDS,
         ),
     )
@@ -202,30 +206,31 @@ class _Deadline(xgb.callback.TrainingCallback):
 def _tune_on_sagemaker(ctx: RunContext, started: float) -> TuneResult:
     """SageMaker automatic model tuning over the same space; every job of the search is
     tracked as a trial, the best is tracked and registered as a training run."""
+    budget = ctx.tune_budget_seconds
+    if budget is not None and budget < SAGEMAKER_MIN_RUNTIME:
+        raise JobError(f"--budget: SageMaker tuning jobs run at least {SAGEMAKER_MIN_RUNTIME}s")
     launcher, _ = backend(ctx)
     jobs = ctx.tune_trials or DEFAULT_TRIALS
     tracker = Tracker.of(ctx.lake, ctx.mlflow_tracking_uri, ctx.aws_profile)
     outcomes: list[TuningOutcome] = []
 
     def launch(request: TrainingRequest) -> TrainedModel:
-        outcomes.append(launcher.tune(request, max_jobs=jobs,
-                                      max_runtime=ctx.tune_budget_seconds))
+        outcomes.append(launcher.tune(request, max_jobs=jobs, max_runtime=budget))
         return outcomes[0].best
 
     with tracker.run(f"tune-{ctx.run_id}", "tuning",
                      tags={"flightlake.run_id": ctx.run_id}) as parent:
-        trained = train_tracked(ctx, dict(ctx.hyperparameters), launch=launch,
-                                tags={"flightlake.tuning_run": parent})
-        (outcome,) = outcomes
-        for trial in outcome.trials:
-            with tracker.run(trial["job"], "trial", parent=parent) as run_id:
-                tracker.log(
-                    run_id,
-                    params={f"hp.{k}": v for k, v in trial["hyperparameters"].items()},
-                    metrics={"validation_auc": trial["objective"]},
-                    tags={"training_job": trial["job"], "job_status": trial["status"]},
-                )
-        tracker.log(parent, tags={"tuning_job": outcome.tuning_job})
+        try:
+            trained = train_tracked(ctx, dict(ctx.hyperparameters), launch=launch,
+                                    tags={"flightlake.tuning_run": parent})
+        finally:  # the search's jobs ran and cost: track them even if registering failed
+            for outcome in outcomes:
+                _track_sagemaker_trials(tracker, parent, outcome)
+        search_seconds = round(time.perf_counter() - started, 3)
+        tracker.log(parent, params={"trials": len(outcomes[0].trials)},
+                    metrics={"best_validation_auc": trained.metrics.get("validation_auc")},
+                    tags={"export_id": trained.export_id})
+    outcome = outcomes[0]
     return TuneResult(
         export_id=trained.export_id,
         trials=len(outcome.trials),
@@ -233,7 +238,23 @@ def _tune_on_sagemaker(ctx: RunContext, started: float) -> TuneResult:
         best_trial=outcome.best.job_name,
         best={k: script.resolve({k: v})[k] for k, v in outcome.best.hyperparameters.items()
               if k in {r.name for r in SEARCH_SPACE}},
+        search_seconds=search_seconds,
         trained=trained,
         mlflow_run_id=parent,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+# A training job's end → the MLflow status of its trial run.
+_TRIAL_STATUS = {"Completed": "FINISHED", "Stopped": "KILLED"}
+
+
+def _track_sagemaker_trials(tracker: Tracker, parent: str, outcome: TuningOutcome) -> None:
+    for trial in outcome.trials:
+        tracker.record(
+            trial["job"], "trial", parent, _TRIAL_STATUS.get(trial["status"], "FAILED"),
+            params={f"hp.{k}": v for k, v in trial["hyperparameters"].items()},
+            metrics={"validation_auc": trial["objective"]},
+            tags={"training_job": trial["job"], "job_status": trial["status"]},
+        )
+    tracker.log(parent, tags={"tuning_job": outcome.tuning_job})

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from flightlake.errors import JobError
 from training.launchers.base import (
     INFERENCE_SCRIPT,
     METRIC_DEFINITIONS,
@@ -179,9 +180,11 @@ class SageMakerLauncher:
         )
         tuner.tune(inputs=_channels(request), wait=True)
         name = tuner.latest_tuning_job.hyper_parameter_tuning_job_name
-        return TuningOutcome(
-            name, self._trained(request, tuner.best_training_job()), self.trials(name)
-        )
+        try:
+            best = tuner.best_training_job()
+        except Exception as exc:  # the SDK raises a bare Exception when no job completed
+            raise JobError(f"tuning job {name}: no best training job: {exc}") from None
+        return TuningOutcome(name, self._trained(request, best), self.trials(name))
 
     def trials(self, tuning_job: str) -> list[dict]:
         """Every training job of a tuning job (ListTrainingJobsForHyperParameterTuningJob)."""
@@ -285,9 +288,11 @@ def _tuner_class():
     """The SDK's HyperparameterTuner, keeping what its training-job definition drops.
 
     sagemaker-train 1.27 builds the tuning job's training-job definition from the trainer but
-    leaves out network isolation, inter-container traffic encryption and the volume's KMS key
-    (tuner.py, _build_training_job_definition): the tuning job's jobs would run with a
-    network and an unencrypted-by-our-key volume. They are set here from the same trainer."""
+    leaves out inter-container traffic encryption and the volume's KMS key
+    (tuner.py, _build_training_job_definition); they are set here from the same trainer.
+    Network isolation is not: in tuning mode the SDK ships the code as an S3 tarball the
+    container downloads itself (the sagemaker_submit_directory hyperparameter), which an
+    isolated container could not do."""
     from sagemaker.train.tuner import HyperparameterTuner
 
     class Tuner(HyperparameterTuner):
@@ -295,7 +300,6 @@ def _tuner_class():
             definition = super()._build_training_job_definition(inputs)
             networking, compute = self.model_trainer.networking, self.model_trainer.compute
             if networking is not None:
-                definition.enable_network_isolation = networking.enable_network_isolation
                 definition.enable_inter_container_traffic_encryption = (
                     networking.enable_inter_container_traffic_encryption
                 )

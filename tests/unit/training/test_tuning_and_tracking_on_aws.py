@@ -87,8 +87,10 @@ def test_tuning_job_searches_the_one_space_on_the_one_metric(boto_session, tmp_p
     assert set(job["StaticHyperParameters"]).isdisjoint(ranges)
     assert job["StaticHyperParameters"]["num_round"] == "2000"
     assert job["AlgorithmSpecification"]["MetricDefinitions"] == METRIC_DEFINITIONS
-    # What the SDK's tuner drops and the launcher restores: the jobs run as a plain job does.
-    assert job["EnableNetworkIsolation"] is True
+    # What the SDK's tuner drops and the launcher restores. Not network isolation: the jobs
+    # fetch their code from the S3 tarball the SDK names here.
+    assert "EnableNetworkIsolation" not in job
+    assert job["StaticHyperParameters"]["sagemaker_submit_directory"].startswith("s3://")
     assert job["EnableInterContainerTrafficEncryption"] is True
     assert job["ResourceConfig"]["VolumeKmsKeyId"] == "alias/flightlake-dev"
     assert job["OutputDataConfig"]["KmsKeyId"] == "alias/flightlake-dev"

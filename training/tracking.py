@@ -69,6 +69,17 @@ def check_tracking_server(arn: str, sagemaker: Any) -> None:
         )
 
 
+def client(uri: str) -> MlflowClient:
+    """An MLflow client of `uri`. For a SageMaker ARN the URI is also made the process's
+    tracking URI: the sagemaker-mlflow plugin signs and routes each request by
+    mlflow.get_tracking_uri(), not by the client's own URI."""
+    import mlflow
+
+    if uri.startswith(SAGEMAKER_ARN):
+        mlflow.set_tracking_uri(uri)
+    return mlflow.MlflowClient(tracking_uri=uri)
+
+
 def _ml_dir(lake: Lake) -> Path:
     path = Path(lake.root).resolve() / "_ml"
     path.mkdir(parents=True, exist_ok=True)
@@ -96,11 +107,9 @@ class Tracker:
     """One MLflow experiment of a lake (or of a tracking server)."""
 
     def __init__(self, uri: str, artifact_location: str | None = None) -> None:
-        from mlflow import MlflowClient
-
         _quiet()
         self.uri = uri
-        self.client: MlflowClient = MlflowClient(tracking_uri=uri)
+        self.client = client(uri)
         found = self.client.get_experiment_by_name(EXPERIMENT)
         self.experiment_id = (
             found.experiment_id

@@ -28,7 +28,7 @@ from tests.unit.training.conftest import BUCKET, REGION
 from training.launchers.base import METRIC_DEFINITIONS, TrainingRequest
 from training.launchers.sagemaker import SageMakerLauncher
 from training.search_space import SEARCH_SPACE
-from training.tracking import check_tracking_server
+from training.tracking import check_tracking_server, client
 
 ROLE = "arn:aws:iam::123456789012:role/flightlake-sagemaker"
 ARN = "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/flightlake-dev"
@@ -207,6 +207,27 @@ def test_the_arn_resolves_to_the_plugins_signed_store():
     creds = store.get_host_creds()
     assert creds.host == "https://eu-west-1.experiments.sagemaker.aws"
     assert creds.auth == "arn"
+
+
+def test_the_trackers_client_is_signed_for_its_server(aws):
+    """The plugin signs and routes by the process's tracking URI, not the client's: the
+    tracker's client must set it, or every request fails before it is sent."""
+    import mlflow
+    from sagemaker_mlflow.auth_provider import AuthProvider
+    from sagemaker_mlflow.mlflow_sagemaker_request_header_provider import (
+        MlflowSageMakerRequestHeaderProvider,
+    )
+
+    before = mlflow.get_tracking_uri()
+    try:
+        client(ARN)
+        auth = AuthProvider().get_auth()
+        # SigV4 for the service the IAM actions belong to, in the server's region.
+        assert (auth.region, auth.sigv4._service_name) == ("eu-west-1", "sagemaker-mlflow")
+        headers = MlflowSageMakerRequestHeaderProvider().request_headers()
+        assert ARN in headers.values()
+    finally:
+        mlflow.set_tracking_uri(before)
 
 
 def test_the_profile_names_the_server_to_every_job_and_grants_the_launcher_its_runs():

@@ -102,12 +102,14 @@ def tune(ctx: RunContext) -> TuneResult:
     with tracker.run(f"tune-{ctx.run_id}", "tuning",
                      tags={"flightlake.run_id": ctx.run_id, "export_id": export_id}) as parent:
         study = _search(ctx, data, tracker, parent, trials, budget, started)
-        done = [t for t in study.trials if t.value is not None]
-        if not done:
+        # A pruned trial carries its last intermediate value: only finished ones count.
+        finished = [t for t in study.trials if t.state.name == "COMPLETE"]
+        if not finished:
             raise JobError("no tuning trial finished within the budget: give it more time")
         result.trials = len(study.trials)
         result.pruned = sum(t.state.name == "PRUNED" for t in study.trials)
-        result.default_validation_auc = study.trials[0].value or float("nan")
+        if study.trials[0].state.name == "COMPLETE":
+            result.default_validation_auc = study.trials[0].value
         result.best_validation_auc = study.best_value
         result.best_trial = f"trial {study.best_trial.number}"
         result.best = dict(study.best_params)
@@ -170,12 +172,9 @@ def _search(
             ]
             try:
                 booster = script.fit(params, matrices, callbacks)
-            except optuna.TrialPruned:
-                tracker.log(run_id, tags={"pruned": "true"})
+            except optuna.TrialPruned as pruned:
+                tracker.log(run_id, tags={"pruned": str(pruned) or "validation AUC"})
                 raise
-            if time.perf_counter() > stop_at:
-                tracker.log(run_id, tags={"pruned": "budget"})
-                raise optuna.TrialPruned("the time budget ended the trial")
             scores = booster.predict(matrices["validation"])
             value = script.auc(data["validation"][1], scores)
             seconds = time.perf_counter() - t0
@@ -199,14 +198,20 @@ def _search(
 
 
 class _Deadline(xgb.callback.TrainingCallback):
-    """Ends boosting when the budget's search time is over (the trial is then pruned)."""
+    """Prunes the trial when the budget's search time is over. Raising, not returning True:
+    a callback that stops boosting before early stopping has seen an iteration leaves the
+    booster without a best iteration."""
 
     def __init__(self, stop_at: float) -> None:
         super().__init__()
         self.stop_at = stop_at
 
     def after_iteration(self, model, _epoch: int, _evals_log: dict) -> bool:
-        return time.perf_counter() > self.stop_at
+        import optuna
+
+        if time.perf_counter() > self.stop_at:
+            raise optuna.TrialPruned("the time budget ended the trial")
+        return False
 
 
 def _tune_on_sagemaker(ctx: RunContext, started: float) -> TuneResult:

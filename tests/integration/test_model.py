@@ -21,12 +21,14 @@ from features.export import export
 from features.split import SplitConfig
 from flightlake.catalog.local import connect
 from flightlake.cli import app
+from flightlake.errors import JobError
 from flightlake.lake import Lake
 from flightlake.pipeline import dag, runner
 from flightlake.query import run
 from flightlake.run_context import RunContext
 from training.registry.local import LocalRegistry
 from training.registry.sagemaker import to_properties
+from training.tuning import tune
 
 pytestmark = pytest.mark.integration
 
@@ -225,3 +227,7 @@ def test_tuning_trials_are_tracked_and_the_best_is_registered(scored):
     # Seeded: the same search again draws the same points.
     again = runner.run_step(dag.BY_NAME["tune"], replace(ctx, run_id="tune-2")).result
     assert again.best == tuned.best
+    # A budget too short for one trial is a one-line error, not a model.
+    short = replace(ctx, run_id="tune-3", tune_trials=None, tune_budget_seconds=1.0)
+    with pytest.raises(JobError, match="no tuning trial finished within the budget"):
+        tune(short)

@@ -47,6 +47,11 @@ HISTORY_WINDOWS = (1, 7, 28)  # days before the flight's date
 WEATHER_WINDOW_HOURS = 3
 
 CATEGORICAL = ("carrier", "origin", "dest")
+# Features that move with the calendar, whatever the data's health: December differs from
+# November and from the training year in its month, its holidays and its temperatures. Drift
+# monitoring reports them and never alarms on them (training/monitoring.py): the same period
+# of an earlier year is what they could be judged against, and the lake holds one year.
+CALENDAR = ("month", "day_of_week", "is_holiday", "days_to_holiday", "temp_f", "dewpoint_f")
 
 _BASE = (
     Feature("month", "schedule", "numeric", "Month of the flight date (1-12)"),
@@ -165,6 +170,8 @@ def _history() -> tuple[Feature, ...]:
 
 # The plane's previous leg that day: its flight number's history (a late leg delays the next).
 PREVIOUS_LEG_WINDOWS = (7, 28)
+# How far back a flight's features read: the longest window, in days before its date.
+LOOKBACK_DAYS = max(*HISTORY_WINDOWS, *PREVIOUS_LEG_WINDOWS)
 
 
 def previous_leg_feature_name(days: int) -> str:

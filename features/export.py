@@ -13,13 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from features import build, vocabulary
-from features.definitions import FEATURE_NAMES, FEATURES, ID, LABEL
+from features.definitions import FEATURE_NAMES, FEATURES, ID, LABEL, LOOKBACK_DAYS
 from features.split import SPLITS, SplitConfig
 from flightlake import runs
 from flightlake.contracts import get_curated
@@ -46,16 +46,20 @@ def _curated_flights(spark: SparkSession, lake: Lake) -> DataFrame:
 
 
 def _features(
-    spark: SparkSession, lake: Lake, extra_days: Iterable[date] = ()
+    spark: SparkSession, lake: Lake, first: date, last: date
 ) -> tuple[DataFrame, Row]:
-    """The feature rows, and the source's first and last date and run ids (one pass)."""
-    flights = _curated_flights(spark, lake)
+    """The feature rows of flights from `first` to `last`, and the source's first and last date
+    and run ids over what was read (one pass). Only the days the history windows look back
+    over are read before `first`: a day's features are the same as over the whole table."""
+    flights = _curated_flights(spark, lake).where(
+        F.col("flight_date").between(F.lit(first - timedelta(days=LOOKBACK_DAYS)), F.lit(last))
+    )
     facts = flights.agg(
         F.min("flight_date").alias("first"),
         F.max("flight_date").alias("last"),
         F.sort_array(F.collect_set("ingest_run_id")).alias("runs"),
     ).first()
-    years = [d.year for d in (facts["first"], facts["last"], *extra_days) if d is not None]
+    years = [d.year for d in (facts["first"], facts["last"], first, last) if d is not None]
     holidays = build.federal_holidays(min(years), max(years))
     return build.transform(flights, holidays), facts
 
@@ -120,7 +124,8 @@ def export(
     config = config or SplitConfig.load()
     export_id = export_id or new_export_id()
     days = sorted(set(scoring_days))
-    features, facts = _features(spark, lake, days)
+    first, last = config.span
+    features, facts = _features(spark, lake, min([first, *days]), max([last, *days]))
     features = features.withColumn("split", config.column(F.col("flight_date"))).cache()
     vocab = vocabulary.build(features.where(F.col("split") == "train"))
     encoded = vocabulary.encode(features, vocab).cache()
@@ -197,12 +202,11 @@ class ExportResult(StepResult):
 
 
 def export_features(ctx: RunContext) -> ExportResult:
-    """The step: a new export from curated.flights (splits from the context's split config,
-    scoring sets of the context's dates, if any)."""
+    """The step: a new export from curated.flights (rolling splits ending the day before the
+    context's `as_of`, else the split config; scoring sets of the context's dates, if any)."""
     lake = ctx.lake
-    manifest = export(
-        ctx.spark, lake, ctx.staging, SplitConfig.load(ctx.split_config), ctx.dates, ctx.export_id
-    )
+    config = SplitConfig.rolling(ctx.as_of) if ctx.as_of else SplitConfig.load(ctx.split_config)
+    manifest = export(ctx.spark, lake, ctx.staging, config, ctx.dates, ctx.export_id)
     return ExportResult(
         export_id=manifest["export_id"],
         uri=lake.uri(lake.export_dir(manifest["export_id"])),
@@ -216,18 +220,40 @@ def export_features(ctx: RunContext) -> ExportResult:
 def add_scoring(ctx: RunContext, export_id: str, days: Iterable[date]) -> dict:
     """Scoring sets for more days, encoded with the export's own training vocabulary (Spark
     starts only if a day is missing)."""
+    return add_scoring_sets(ctx, [export_id], days)[export_id]
+
+
+def add_scoring_sets(
+    ctx: RunContext, export_ids: Iterable[str], days: Iterable[date]
+) -> dict[str, dict]:
+    """The same for several exports (the champion's and the challenger's): the features are
+    built once and encoded with each export's vocabulary. Returns each export's manifest."""
     lake = ctx.lake
-    manifest = load_manifest(lake, export_id)
-    wanted = sorted(set(days) - {date.fromisoformat(d) for d in manifest["scoring"]})
-    if not wanted:
-        return manifest
-    features, _ = _features(ctx.spark, lake, wanted)
-    encoded = vocabulary.encode(features, manifest["vocabularies"])
-    manifest["scoring"].update(
-        _write_scoring(lake, encoded, export_id, wanted, f"{ctx.staging}/scoring")
-    )
-    write_json(lake.storage, lake.export_manifest(export_id), manifest)
-    return manifest
+    manifests = {e: load_manifest(lake, e) for e in dict.fromkeys(export_ids)}
+    days = set(days)
+    wanted = {
+        e: sorted(days - {date.fromisoformat(d) for d in m["scoring"]})
+        for e, m in manifests.items()
+    }
+    every = sorted({d for w in wanted.values() for d in w})
+    if not every:
+        return manifests
+    features, _ = _features(ctx.spark, lake, every[0], every[-1])
+    features = features.where(F.col("flight_date").isin(every)).cache()
+    try:
+        for export_id, missing in wanted.items():
+            if not missing:
+                continue
+            manifest = manifests[export_id]
+            encoded = vocabulary.encode(features, manifest["vocabularies"])
+            manifest["scoring"].update(
+                _write_scoring(lake, encoded, export_id, missing,
+                               f"{ctx.staging}/scoring/{export_id}")
+            )
+            write_json(lake.storage, lake.export_manifest(export_id), manifest)
+    finally:
+        features.unpersist()
+    return manifests
 
 
 def load_manifest(lake: Lake, export_id: str) -> dict:

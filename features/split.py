@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,6 +16,9 @@ from pyspark.sql import functions as F
 # Package data, read through importlib.resources: found wherever the package is installed.
 DEFAULT_CONFIG = files("features") / "splits.toml"
 SPLITS = ("train", "validation", "test")
+# The weekly retrain's rolling splits, as of a day (its data ends the day before): a year to
+# train on, the four weeks after it to stop early and calibrate on, the last week to report.
+ROLLING_DAYS = {"train": 330, "validation": 28, "test": 7}
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,23 @@ class SplitConfig:
         config = cls(ranges)
         config.check(source)
         return config
+
+    @classmethod
+    def rolling(cls, as_of: date) -> SplitConfig:
+        """The splits of a model trained on the evening before `as_of`: they end the day
+        before it, newest last (ROLLING_DAYS)."""
+        ranges: dict[str, tuple[date, date]] = {}
+        end = as_of
+        for split in reversed(SPLITS):
+            start = end - timedelta(days=ROLLING_DAYS[split])
+            ranges[split] = (start, end - timedelta(days=1))
+            end = start
+        return cls({s: ranges[s] for s in SPLITS})
+
+    @property
+    def span(self) -> tuple[date, date]:
+        """The first and last flight date of every split."""
+        return self.ranges[SPLITS[0]][0], self.ranges[SPLITS[-1]][1]
 
     def check(self, where: object = "split config") -> None:
         """Splits must follow each other in time: train, then validation, then test."""

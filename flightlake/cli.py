@@ -481,17 +481,124 @@ def score_flights(
     tables.scored(_run_step("score", ctx, f"scoring {len(dates)} day(s)"))
 
 
-@app.command("models")
-def models(lake: LakeOption = None) -> None:
-    """The local model registry: every version, its metrics and approval."""
-    from flightlake.render import tables
-    from training.registry.local import LocalRegistry
+models_app = typer.Typer(
+    help="The model registry: every version with its status; promote or roll back by hand.",
+    no_args_is_help=False,
+)
+app.add_typer(models_app, name="models")
 
-    versions = LocalRegistry(_lake(lake)).versions()
+
+def _registry(lake: str | None, backend: str, profile: str | None, role: str | None):
+    from training.jobs import backend as model_backend
+
+    ctx = _context(_lake(lake), **_model_options(backend, profile, role))
+    try:
+        return model_backend(ctx)[1]
+    except JobError as exc:
+        fail(one_line(exc))
+        raise
+
+
+@models_app.callback(invoke_without_command=True)
+def models(
+    typer_ctx: typer.Context,
+    lake: LakeOption = None,
+    backend: BackendOption = "local",
+    profile: ProfileOption = None,
+    role: RoleOption = None,
+) -> None:
+    """Every version, its metrics, status and role (champion, challenger)."""
+    if typer_ctx.invoked_subcommand:
+        return
+    from flightlake.render import tables
+
+    versions = _registry(lake, backend, profile, role).versions()
     if not versions:
         console.print("no model yet: run `flightlake run --workflow weekly`")
         return
     tables.models(versions)
+
+
+def _decide(action: str, version: int, reason: str, lake, backend, profile, role) -> None:
+    from flightlake.render import tables
+    from training.registry.base import promote, rollback
+
+    registry = _registry(lake, backend, profile, role)
+    try:
+        changed = (promote if action == "promote" else rollback)(registry, version, reason)
+    except (LookupError, ValueError) as exc:
+        fail(str(exc))
+        raise
+    console.print(f"{changed.label} is the champion ({changed.reason})", highlight=False)
+    tables.models(registry.versions())
+
+
+VersionArgument = Annotated[int, typer.Argument(help="Version number, e.g. 3 for delay-risk/v3")]
+ReasonOption = Annotated[str, typer.Option(help="Why: kept with the decision")]
+
+
+@models_app.command("promote")
+def promote_model(
+    version: VersionArgument,
+    reason: ReasonOption = "promoted by hand",
+    lake: LakeOption = None,
+    backend: BackendOption = "local",
+    profile: ProfileOption = None,
+    role: RoleOption = None,
+) -> None:
+    """Make a version newer than the champion the champion (approve it)."""
+    _decide("promote", version, reason, lake, backend, profile, role)
+
+
+@models_app.command("rollback")
+def rollback_model(
+    version: VersionArgument,
+    reason: ReasonOption = "rolled back by hand",
+    lake: LakeOption = None,
+    backend: BackendOption = "local",
+    profile: ProfileOption = None,
+    role: RoleOption = None,
+) -> None:
+    """Make an older version the champion again: the approved versions after it are
+    rejected."""
+    _decide("rollback", version, reason, lake, backend, profile, role)
+
+
+@app.command("replay")
+def replay_days(
+    first: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD)")],
+    last: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD)")],
+    lake: LakeOption = None,
+) -> None:
+    """Replay days as the schedule runs them: each evening the day's drops land, the daily
+    workflow processes, curates, compares champion and challenger, scores and monitors;
+    Mondays retrain first. Resumable; ends with an HTML model report."""
+    from flightlake.pipeline import replay, runner
+    from flightlake.render import run as show
+    from training import live_record
+
+    days = _dates(first, last, "--from/--to")
+    target = Lake.at(lake)
+
+    def on_day(day: date, workflow: str, n: int, total: int) -> None:
+        console.rule(f"{day} · {workflow} · day {n} of {total}" if n else
+                     f"bootstrap: everything before {days[0]}, the first model")
+
+    ctx = _context(target)
+    with show.progress() as on_step:
+        try:
+            done = replay.replay(ctx, days[0], days[-1], on_day, on_step)
+        except runner.StepFailed as exc:
+            show.failure(exc, "replay")
+            err.print("run the same command again: the replay resumes where it stopped")
+            raise typer.Exit(1) from None
+    from flightlake.render import model_report
+
+    data = live_record.record(ctx, days[0], days[-1])
+    title = f"delay-risk model, live {days[0]} … {days[-1]}"
+    report = target.report_file(f"replay-{days[0]}-{days[-1]}")
+    target.storage.write_bytes(report, model_report.html(title, **data).encode())
+    show.replayed(done, data["summary"], target.uri(report))
 
 
 def _deploy_profile(name: str | None, needed_by: str):

@@ -230,8 +230,17 @@ class Lake:
         return "_ml/transform"
 
     @classmethod
-    def transform_dir(cls, scoring_run: str, day: date) -> str:
-        return f"{cls.transform_root()}/{scoring_run}/flight_date={day.isoformat()}"
+    def transform_dir(cls, scoring_run: str, day: date, role: str) -> str:
+        return f"{cls.transform_root()}/{scoring_run}/{role}/flight_date={day.isoformat()}"
+
+    @staticmethod
+    def report_file(name: str) -> str:
+        return f"_ml/reports/{name}.html"
+
+    @staticmethod
+    def champion_file(day: date) -> str:
+        """The champion/challenger evaluation made the evening before `day` is scored."""
+        return f"_ml/champion/{day.isoformat()}.json"
 
     @staticmethod
     def drift_file(scoring_run: str) -> str:

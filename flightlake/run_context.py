@@ -60,6 +60,9 @@ class RunContext:
     # trains on it [default: the newest]; one id given to both pins them together.
     export_id: str | None = None
     split_config: str | None = None  # a TOML file [default: the packaged features/splits.toml]
+    # The weekly retrain as the schedule runs it on this day: rolling splits ending the day
+    # before (features/split.py), instead of the split config.
+    as_of: date | None = None
     database_prefix: str = ""  # Athena (an s3:// lake): the environment's databases
     workgroup: str = "primary"
     # Started by spark-submit or Glue (glue_jobs/run_step.py): the session is the submitter's.

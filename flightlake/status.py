@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flightlake import runs
-from flightlake.contracts import CONTRACTS, CURATED, PREDICTIONS, Contract
+from flightlake.contracts import CONTRACTS, CURATED, MONITORING, PREDICTIONS, Contract
 from flightlake.footers import files_under, parquet_rows
 from flightlake.lake import Lake
 
@@ -37,6 +37,7 @@ def table_status(lake: Lake) -> list[TableStatus]:
         *((c, f"process_{name}") for name, c in CONTRACTS.items()),
         *((c, "curate") for c in CURATED.values()),
         (PREDICTIONS, "score"),
+        (MONITORING, "monitor"),
     ]
     out = []
     for contract, step in writers:

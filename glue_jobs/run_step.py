@@ -1,7 +1,7 @@
 """The Glue script of every flightlake job: `--step NAME` says which step of the pipeline DAG
 it runs; the other arguments are the run context's (--lake, --run_id, --profile, --date,
 --date_to, --backend, --sagemaker_role, --kms_key, --mlflow_tracking_uri, --database_prefix,
---workgroup, --split_config, --export_id): deploy gives every job its profile's, so no step
+--workgroup, --split_config, --export_id, --as_of): deploy gives every job its profile's, so no step
 guesses where it runs.
 The Spark session is the one the job was submitted with (Glue's, or spark-submit's).
 It runs the step through the same runner, with the same function, as `flightlake run` does
@@ -9,6 +9,8 @@ locally, holding the lake's run lock: the jobs of one Glue workflow run (Glue pa
 --WORKFLOW_RUN_ID) share it, so they are one run; another run is refused."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flightlake import run_lock, runs
 from flightlake.lake import Lake
@@ -29,6 +31,7 @@ OPTIONAL = (
     "workgroup",
     "split_config",
     "export_id",
+    "as_of",
     "WORKFLOW_RUN_ID",
 )
 
@@ -48,6 +51,7 @@ def context(args: dict[str, str | None]) -> RunContext:
         workgroup=args["workgroup"] or "primary",
         split_config=args["split_config"],
         export_id=args["export_id"],
+        as_of=date.fromisoformat(args["as_of"]) if args["as_of"] else None,
         submitted=True,
     )
 

@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from features.definitions import CATEGORICAL, FEATURE_NAMES, ID, LABEL
-from features.export import CSV_FILE, add_scoring, latest_export, load_manifest
+from features.export import CSV_FILE, add_scoring_sets, latest_export, load_manifest
 from features.split import SPLITS
 from flightlake import drift, runs
-from flightlake.contracts.predictions import CONTRACT as PREDICTIONS
+from flightlake.contracts import PREDICTIONS, Contract
 from flightlake.contracts.types import arrow_type
 from flightlake.errors import JobError
 from flightlake.lake import PART_FILE, Lake
@@ -34,7 +34,7 @@ from training.launchers.base import (
     TrainingRequest,
     TransformRequest,
 )
-from training.registry.base import GROUP, ModelVersion, Registry
+from training.registry.base import APPROVED, GROUP, ModelVersion, Registry, challenger
 from training.tracking import REGISTRY_TAG, STATUS_TAG, Tracker
 
 BACKENDS = ("local", "sagemaker")
@@ -197,19 +197,30 @@ class ScoringSetResult(StepResult):
         return f"scoring set {span}: {sum(self.rows.values()):,} flights ({self.export_id})"
 
 
+def models(registry: Registry) -> list[tuple[str, ModelVersion]]:
+    """What the daily scoring scores with: the champion, and the challenger in shadow."""
+    versions = registry.versions()
+    champion = next((v for v in reversed(versions) if v.status == APPROVED), None)
+    if champion is None:
+        return []
+    rival = challenger(versions)
+    return [("champion", champion), *([("challenger", rival)] if rival else [])]
+
+
 def export_scoring(ctx: RunContext) -> ScoringSetResult:
-    """The step: scoring sets of the scoring days, encoded with the approved model's own
-    export vocabulary (built once per day; a rerun adds nothing)."""
+    """The step: scoring sets of the scoring days, encoded with each scoring model's own
+    export vocabulary (built once per day and export; a rerun adds nothing)."""
     started = time.perf_counter()
-    version = backend(ctx)[1].latest_approved()
-    if version is None:
+    scoring = models(backend(ctx)[1])
+    if not scoring:
         return ScoringSetResult(skipped=NO_MODEL)
     days = scoring_days(ctx)
-    export_id = version.lineage["export_id"]
-    manifest = add_scoring(ctx, export_id, days)
+    manifests = add_scoring_sets(ctx, [v.lineage["export_id"] for _, v in scoring], days)
+    manifest = manifests[scoring[0][1].lineage["export_id"]]
+    rows = {d.isoformat(): manifest["scoring"][d.isoformat()] for d in days}
     return ScoringSetResult(
-        export_id=export_id,
-        rows={d.isoformat(): manifest["scoring"][d.isoformat()] for d in days},
+        export_id=scoring[0][1].lineage["export_id"],
+        rows=rows,
         seconds=round(time.perf_counter() - started, 3),
     )
 
@@ -224,6 +235,7 @@ def _predictions(
     out_file: str,
     day: date,
     version: ModelVersion,
+    role: str,
     scoring_run: str,
     scored_at: datetime,
 ) -> pd.DataFrame:
@@ -237,26 +249,25 @@ def _predictions(
     return scores.assign(
         flight_date=day,
         model_version=version.label,
+        role=role,
         scoring_run=scoring_run,
         scored_at=scored_at,
         scoring_date=day.isoformat(),
     )[PREDICTIONS.column_names]
 
 
-def _write_predictions(ctx: RunContext, frame: pd.DataFrame, day: date) -> str:
-    """Replace the scoring date's partition in one step (write aside, then publish)."""
+def publish_partition(ctx: RunContext, contract: Contract, frame: pd.DataFrame, day: date) -> str:
+    """Replace a model table's scoring-date partition in one step (write aside, publish)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     lake = ctx.lake
-    schema = pa.schema(
-        [pa.field(c.name, arrow_type(c.type), c.nullable) for c in PREDICTIONS.columns]
-    )
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    schema = pa.schema([pa.field(c.name, arrow_type(c.type), c.nullable) for c in contract.columns])
+    table = pa.Table.from_pandas(frame[contract.column_names], schema=schema, preserve_index=False)
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
-    target = lake.table_file("curated", PREDICTIONS.name, ("scoring_date", day.isoformat()))
-    staged = f"{ctx.staging}/{day.isoformat()}/{PART_FILE}"
+    target = lake.table_file(contract.layer, contract.name, ("scoring_date", day.isoformat()))
+    staged = f"{ctx.staging}/{contract.name}/{day.isoformat()}/{PART_FILE}"
     lake.storage.write_bytes(staged, buffer.getvalue())
     lake.storage.publish(staged, target)
     return target
@@ -266,6 +277,7 @@ def _write_predictions(ctx: RunContext, frame: pd.DataFrame, day: date) -> str:
 class ScoreResult(StepResult):
     scoring_run: str = ""
     model_version: str = ""
+    challenger_version: str = ""
     model_metrics: dict[str, float] = field(default_factory=dict)
     export_id: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # day → flights scored
@@ -281,49 +293,57 @@ class ScoreResult(StepResult):
         if self.skipped:
             return self.skipped
         auc = self.model_metrics.get("test_auc", float("nan"))
+        rival = self.challenger_version
+        shadow = f", challenger {rival} in shadow" if rival else ""
         return (
             f"{self.model_version} (test AUC {auc:.4f}) scored {self.rows_scored:,} flights on "
-            f"{len(self.rows)} day(s) → curated.predictions"
+            f"{len(self.rows)} day(s){shadow} → curated.predictions"
         )
 
 
 def score(ctx: RunContext) -> ScoreResult:
-    """The step: score every flight of the scoring days with the latest approved model; write
-    the predictions and a drift report."""
+    """The step: score every flight of the scoring days with the champion (published) and the
+    challenger (shadow); write the predictions and the champion's drift against training."""
     started = time.perf_counter()
     lake = ctx.lake
     launcher, registry = backend(ctx)
-    version = registry.latest_approved()
-    if version is None:
+    scoring = models(registry)
+    if not scoring:
         return ScoreResult(skipped=NO_MODEL)
+    champion = scoring[0][1]
     days = scoring_days(ctx)
-    export_id = version.lineage["export_id"]
-    # Scoring sets use the model's own export vocabulary (export_scoring builds them; a
-    # standalone `flightlake score` builds the missing ones here).
-    add_scoring(ctx, export_id, days)
     # New for every attempt: SageMaker transform job names must be unique, and a resumed or
     # retried score step must not reuse the names of the attempt before.
     scoring_run = f"{SCORING_PREFIX}{runs.new_run_id()}"
     scored_at = datetime.now(UTC)
-    result = ScoreResult(scoring_run=scoring_run, model_version=version.label,
-                         model_metrics=version.metrics, export_id=export_id)
-    for day in days:
-        out_dir = lake.transform_dir(scoring_run, day)
-        t0 = time.perf_counter()
-        launcher.transform(
-            TransformRequest(
-                job_name=f"{scoring_run}-{day.isoformat()}",
-                model_uri=version.model_uri,
-                input_uri=lake.uri(lake.scoring_dir(export_id, day)),
-                output_uri=lake.uri(out_dir),
+    result = ScoreResult(scoring_run=scoring_run, model_version=champion.label,
+                         model_metrics=champion.metrics,
+                         export_id=champion.lineage["export_id"],
+                         challenger_version=scoring[1][1].label if len(scoring) > 1 else "")
+    frames: dict[date, list[pd.DataFrame]] = {d: [] for d in days}
+    # Scoring sets use each model's own export vocabulary (export_scoring builds them; a
+    # standalone `flightlake score` builds the missing ones here).
+    add_scoring_sets(ctx, [v.lineage["export_id"] for _, v in scoring], days)
+    for role, version in scoring:
+        export_id = version.lineage["export_id"]
+        for day in days:
+            out_dir = lake.transform_dir(scoring_run, day, role)
+            t0 = time.perf_counter()
+            launcher.transform(
+                TransformRequest(
+                    job_name=f"{scoring_run}-{role[:5]}-{day.isoformat()}",
+                    model_uri=version.model_uri,
+                    input_uri=lake.uri(lake.scoring_dir(export_id, day)),
+                    output_uri=lake.uri(out_dir),
+                )
             )
-        )
-        result.transform_seconds += time.perf_counter() - t0
-        frame = _predictions(lake, f"{out_dir}/{CSV_FILE}.out", day, version, scoring_run,
-                             scored_at)
-        _write_predictions(ctx, frame, day)
-        result.rows[day.isoformat()] = len(frame)
-    report = drift_report(lake, export_id, days)
+            result.transform_seconds += time.perf_counter() - t0
+            frames[day].append(_predictions(lake, f"{out_dir}/{CSV_FILE}.out", day, version,
+                                            role, scoring_run, scored_at))
+    for day, parts in frames.items():
+        publish_partition(ctx, PREDICTIONS, pd.concat(parts, ignore_index=True), day)
+        result.rows[day.isoformat()] = len(parts[0])
+    report = drift_report(lake, result.export_id, days)
     write_json(lake.storage, lake.drift_file(scoring_run), {"scoring_run": scoring_run, **report})
     result.drift_report = lake.uri(lake.drift_file(scoring_run))
     result.worst_drift = report["features"][:5]

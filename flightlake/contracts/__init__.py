@@ -1,8 +1,8 @@
 """Table contracts: the single source of truth for every table of the lake.
 
 CONTRACTS are the processed tables (each built from a raw source), CURATED the tables built
-from them, PREDICTIONS the scoring output; `model` holds the contract classes and `types`
-the contract column types with every engine's name for them.
+from them, PREDICTIONS the scoring output, MONITORING its drift; `model` holds the contract
+classes and `types` the contract column types with every engine's name for them.
 """
 
 from flightlake.contracts import (
@@ -12,6 +12,7 @@ from flightlake.contracts import (
     daily_airport_stats,
     daily_route_stats,
     flights,
+    model_monitoring,
     planes,
     predictions,
     weather,
@@ -48,6 +49,8 @@ CURATED: dict[str, Contract] = {
 
 # Written by batch scoring (`flightlake score`), not by the curated build.
 PREDICTIONS: Contract = predictions.CONTRACT
+# Written by the daily workflow's monitor step.
+MONITORING: Contract = model_monitoring.CONTRACT
 
 
 def raw_sources() -> dict[str, RawSource]:
@@ -56,8 +59,8 @@ def raw_sources() -> dict[str, RawSource]:
 
 
 def all_contracts() -> list[Contract]:
-    """Every table of the lake: processed, curated, then the predictions."""
-    return [*CONTRACTS.values(), *CURATED.values(), PREDICTIONS]
+    """Every table of the lake: processed, curated, then the model's."""
+    return [*CONTRACTS.values(), *CURATED.values(), PREDICTIONS, MONITORING]
 
 
 def get_curated(name: str) -> Contract:
@@ -77,6 +80,7 @@ def get(name: str) -> Contract:
 __all__ = [
     "CONTRACTS",
     "CURATED",
+    "MONITORING",
     "PREDICTIONS",
     "Check",
     "Column",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flightlake.catalog.glue import database_name
-from flightlake.contracts import PREDICTIONS
+from flightlake.contracts import MONITORING, PREDICTIONS
 from flightlake.deploy.config import Profile
 from flightlake.deploy.views import view_names
 from flightlake.lake import Lake
@@ -37,7 +37,8 @@ QUARANTINE = Lake.quarantine_dir("").rstrip("/")
 RUN_RECORDS = (Lake.runs_dir(), Lake.state_root(), Lake.staging_root(), Lake.quality_root())
 EXPORTS = Lake.exports_dir()
 ML = Lake.ml_dir()
-PREDICTIONS_PREFIX = Lake.table_dir(PREDICTIONS.layer, PREDICTIONS.name)
+# The model's tables: written by the launcher's score and monitor steps, not by Glue ETL.
+MODEL_TABLES = tuple(Lake.table_dir(c.layer, c.name) for c in (PREDICTIONS, MONITORING))
 
 Value = Any  # a string, or a CloudFormation intrinsic ({"Fn::GetAtt": …}, {"Ref": …})
 
@@ -253,7 +254,7 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
                 read=(RAW, *TABLES),
                 # features/: score adds the day's scoring set when the approved model's
                 # export lacks it (features/export.py add_scoring).
-                write=(EXPORTS, ML, PREDICTIONS_PREFIX, *RUN_RECORDS, ATHENA_RESULTS_PREFIX),
+                write=(EXPORTS, ML, *MODEL_TABLES, *RUN_RECORDS, ATHENA_RESULTS_PREFIX),
             ),
             _code(profile),
             _results_bucket(profile),

@@ -22,7 +22,9 @@ from glue_jobs.crawl_raw import crawl_raw
 from glue_jobs.curate import curate
 from glue_jobs.process import process_table
 from glue_jobs.refresh_views import refresh_views
+from training.champion import compare_models
 from training.jobs import export_scoring, score, train
+from training.monitoring import monitor
 
 # launcher: starts SageMaker (or Athena) work and waits; no Spark of its own.
 Kind = Literal["crawler", "glue_etl", "launcher"]
@@ -116,22 +118,42 @@ STEPS: tuple[Step, ...] = (
         ingests=True,
     ),
     Step(
+        "compare_models",
+        "daily",
+        "launcher",
+        "Champion against challenger on the outcomes in so far; promote, keep or reject",
+        compare_models,
+        depends_on=("curate",),
+    ),
+    Step(
         "export_scoring",
         "daily",
         "glue_etl",
-        "Scoring set of the run date's flights, with the approved model's vocabulary",
+        "Scoring set of the run date's flights, with the champion's and challenger's vocabulary",
         export_scoring,
-        # After a weekly retrain when both run (`--workflow all`); alone, the approved model.
+        # After a weekly retrain when both run (`--workflow all`): its model is the new
+        # challenger. After the decision on the challenger before it, which needs that one's
+        # week of shadow scores.
         depends_on=("curate", "train"),
+        after=("compare_models",),
         flex=True,
     ),
     Step(
         "score",
         "daily",
         "launcher",
-        "Batch transform with the latest approved model → curated.predictions, drift report",
+        "Batch transform with the champion (published) and the challenger (shadow) → "
+        "curated.predictions, drift against training",
         score,
         depends_on=("export_scoring",),
+    ),
+    Step(
+        "monitor",
+        "daily",
+        "launcher",
+        "Drift of the champion's inputs and scores → curated.model_monitoring",
+        monitor,
+        depends_on=("score",),
     ),
     Step(
         "refresh_views",
@@ -140,6 +162,7 @@ STEPS: tuple[Step, ...] = (
         "Re-create the Athena views from sql/views",
         refresh_views,
         depends_on=("score",),
+        after=("monitor",),
     ),
     Step(
         "export_features",

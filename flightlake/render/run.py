@@ -201,3 +201,23 @@ def summary(lake: Lake, run: WorkflowRun) -> None:
         f"{total:.1f}s; run record: {lake.uri(run.record)}",
         highlight=False,
     )
+
+
+def replayed(done, summary, report: str) -> None:
+    """The replay's days and times, the live record per model and role, and the report."""
+    ran = [d for d in done.days if d.run is not None]
+    seconds = sum(d.seconds for d in ran) + done.bootstrap_seconds
+    console.print(
+        f"replayed {done.first} … {done.last}: {len(ran)} day(s) run"
+        + (f", {done.resumed_days} done by an earlier attempt" if done.resumed_days else "")
+        + (f", bootstrap {done.bootstrap_seconds:.0f}s" if done.bootstrap_seconds else "")
+        + f", {seconds:.0f}s",
+        highlight=False,
+    )
+    table = Table("model", "role", "days", "flights", "live AUC", "calibration error",
+                  box=box.SIMPLE_HEAD, title="live record (scores against actual outcomes)")
+    for row in summary.itertuples():
+        table.add_row(row.model_version, row.role, str(row.days), f"{row.flights:,}",
+                      f"{row.auc:.4f}", f"{row.calibration_error:.4f}")
+    console.print(table)
+    console.print(f"model report: {report}", highlight=False)

@@ -158,12 +158,19 @@ def drift(result: ScoreResult) -> None:
 
 
 def models(versions: list) -> None:
-    table = Table("version", "status", "validation AUC", "test AUC", "export", "created",
+    from training.registry.base import APPROVED, challenger
+
+    champion = max((v.version for v in versions if v.status == APPROVED), default=None)
+    rival = challenger(versions)
+    table = Table("version", "status", "role", "validation AUC", "test AUC", "export", "reason",
                   box=box.SIMPLE_HEAD, title="delay-risk models")
     for v in versions:
-        table.add_row(v.label, v.status, f"{v.metrics.get('validation_auc', float('nan')):.4f}",
+        role = ("champion" if v.version == champion
+                else "challenger" if rival and v.version == rival.version else "")
+        table.add_row(v.label, v.status, role,
+                      f"{v.metrics.get('validation_auc', float('nan')):.4f}",
                       f"{v.metrics.get('test_auc', float('nan')):.4f}", v.lineage["export_id"],
-                      v.created_at)
+                      v.reason)
     console.print(table)
 
 

@@ -16,7 +16,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
-from features.definitions import FEATURE_NAMES
+from features.definitions import CALENDAR, FEATURE_NAMES
 from features.export import export
 from features.split import SplitConfig
 from flightlake.catalog.local import connect
@@ -26,6 +26,7 @@ from flightlake.lake import Lake
 from flightlake.pipeline import dag, runner
 from flightlake.query import run
 from flightlake.run_context import RunContext
+from training.registry.base import challenger
 from training.registry.local import LocalRegistry
 from training.registry.sagemaker import to_properties
 from training.tuning import tune
@@ -231,3 +232,78 @@ def test_tuning_trials_are_tracked_and_the_best_is_registered(scored):
     short = replace(ctx, run_id="tune-3", tune_trials=None, tune_budget_seconds=1.0)
     with pytest.raises(JobError, match="no tuning trial finished within the budget"):
         tune(short)
+
+
+def test_champion_and_challenger_scored_side_by_side_monitored_and_decided(scored):
+    root, lake, _, _, _ = scored
+    registry = LocalRegistry(lake)
+    ctx = RunContext(lake, "model-cc", hyperparameters={"num_round": "20"})
+    trained = runner.run_step(dag.BY_NAME["train"], ctx).result
+    assert trained.approval["status"] == "PendingManualApproval"  # a challenger, not champion
+    rival = challenger(registry.versions())
+    assert rival.label == trained.model_version
+    champion = registry.latest_approved()
+    scoring = replace(ctx, run_id="model-cc-score", dates=tuple(SCORED))
+    runner.run_step(dag.BY_NAME["score"], scoring)
+
+    predictions = run_query(lake, "SELECT * FROM curated.predictions")
+    roles = predictions.groupby("role")["model_version"].unique().to_dict()
+    assert {r: list(v) for r, v in roles.items()} == {
+        "champion": [champion.label], "challenger": [rival.label]}
+    both = predictions.pivot_table(index=["scoring_date", "flight_id"], columns="role",
+                                   values="score").dropna()
+    assert len(both) == len(predictions) // 2  # every flight scored by both
+
+    # The comparison view against an independent computation, day by day.
+    flights = pq.read_table(root / "curated" / "flights").to_pandas()[["flight_id", "on_time"]]
+    joined = both.reset_index().merge(flights, on="flight_id")
+    view = run_query(lake, "SELECT * FROM curated.champion_vs_challenger ORDER BY scoring_date")
+    assert list(view["scoring_date"]) == [d.isoformat() for d in SCORED]
+    for row in view.itertuples():
+        day = joined[joined["scoring_date"] == row.scoring_date]
+        late = (~day["on_time"]).astype(int)
+        assert (row.champion, row.challenger) == (champion.label, rival.label)
+        assert row.champion_auc == pytest.approx(roc_auc_score(late, day["champion"]), abs=1e-9)
+        assert row.challenger_auc == pytest.approx(roc_auc_score(late, day["challenger"]),
+                                                   abs=1e-9)
+    weekly = run_query(lake, "SELECT * FROM curated.model_performance_weekly")
+    assert set(weekly["role"]) == {"champion", "challenger"}
+    assert set(weekly["days"]) == {2} and weekly["flights"].sum() == len(joined) * 2
+
+    # Monitoring: every feature and the scores, per date; calendar features never alarm.
+    monitored = runner.run_step(dag.BY_NAME["monitor"], scoring).result
+    rows = run_query(lake, "SELECT * FROM curated.model_monitoring")
+    assert len(rows) == len(SCORED) * (len(FEATURE_NAMES) + 1)
+    assert not rows[rows["kind"] == "calendar"]["alarm"].any()
+    assert not rows[rows["series"] == "distance"]["alarm"].any()
+    drift_view = run_query(lake, "SELECT * FROM curated.model_drift ORDER BY scoring_date")
+    assert list(drift_view["alarms"]) == [len(monitored.days[d.isoformat()]["alarms"])
+                                          for d in SCORED]
+    # A feature's distribution corrupted (distance in kilometres, not miles) in the last
+    # week's scoring sets: its alarm, and no calendar feature's.
+    export_id = champion.lineage["export_id"]
+    for n in range(7):
+        day = SCORED[-1].toordinal() - n
+        path = root / lake.scoring_dir(export_id, date.fromordinal(day)) / "part-00000.csv"
+        frame = pd.read_csv(path, header=None)
+        column = 1 + list(FEATURE_NAMES).index("distance")
+        frame[column] = frame[column] * 1.609
+        frame.to_csv(path, header=False, index=False)
+    corrupted = replace(scoring, run_id="model-cc-corrupt", dates=(SCORED[-1],))
+    result = runner.run_step(dag.BY_NAME["monitor"], corrupted).result
+    alarms = result.days[SCORED[-1].isoformat()]["alarms"]
+    assert "distance" in alarms
+    assert not set(alarms) & set(CALENDAR)
+
+    # Promotion and rollback by hand, from the command line.
+    promoted = CliRunner().invoke(app, ["models", "promote", str(rival.version),
+                                        "--lake", str(root)])
+    assert promoted.exit_code == 0, promoted.output
+    assert registry.latest_approved().version == rival.version
+    back = CliRunner().invoke(app, ["models", "rollback", str(champion.version),
+                                    "--lake", str(root), "--reason", "test"])
+    assert back.exit_code == 0, back.output
+    assert registry.latest_approved().version == champion.version
+    assert next(v for v in registry.versions() if v.version == rival.version).status == "Rejected"
+    wrong = CliRunner().invoke(app, ["models", "promote", "99", "--lake", str(root)])
+    assert wrong.exit_code == 1 and "no such model version" in wrong.output

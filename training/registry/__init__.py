@@ -1,11 +1,23 @@
-"""Model registry: every trained model is a version; scoring uses the latest approved one."""
+"""Model registry: every trained model is a version; the champion is the newest approved one."""
 
 from training.registry.base import (
     APPROVAL_METRIC,
     Decision,
     ModelVersion,
     Registry,
+    challenger,
     decide,
+    promote,
+    rollback,
 )
 
-__all__ = ["APPROVAL_METRIC", "Decision", "ModelVersion", "Registry", "decide"]
+__all__ = [
+    "APPROVAL_METRIC",
+    "Decision",
+    "ModelVersion",
+    "Registry",
+    "challenger",
+    "decide",
+    "promote",
+    "rollback",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from flightlake import runs
@@ -53,3 +53,12 @@ class LocalRegistry:
         )
         write_json(self.lake.storage, self._file(version.version), asdict(version))
         return version
+
+    def set_status(self, version: ModelVersion, status: str, reason: str) -> ModelVersion:
+        # Each decision is kept in the version's own history: the file is its only record.
+        history = [*version.extra.get("history", []),
+                   {"at": runs.now_iso(), "status": status, "reason": reason}]
+        changed = replace(version, status=status, reason=reason,
+                          extra={**version.extra, "history": history})
+        write_json(self.lake.storage, self._file(version.version), asdict(changed))
+        return changed

@@ -139,6 +139,16 @@ class SageMakerRegistry:
         )["ModelPackageArn"]
         return self._version(arn)
 
+    def set_status(self, version: ModelVersion, status: str, reason: str) -> ModelVersion:
+        # ApprovalDescription keeps the why beside the status (UpdateModelPackage):
+        # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateModelPackage.html
+        self.client.update_model_package(
+            ModelPackageArn=version.extra["arn"],
+            ModelApprovalStatus=status,
+            ApprovalDescription=reason[:1024],
+        )
+        return self._version(version.extra["arn"])
+
     def versions(self) -> list[ModelVersion]:
         return sorted(
             (self._version(s["ModelPackageArn"]) for s in self._summaries()),
@@ -170,7 +180,7 @@ class SageMakerRegistry:
             hyperparameters=sections["hyperparameters"],
             lineage=sections["lineage"],
             status=package["ModelApprovalStatus"],
-            reason=package.get("ModelPackageDescription", ""),
+            reason=package.get("ApprovalDescription") or package.get("ModelPackageDescription", ""),
             created_at=package["CreationTime"].isoformat(),
             extra={"arn": arn},
         )

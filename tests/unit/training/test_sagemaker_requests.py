@@ -18,6 +18,7 @@ import pytest
 from tests.unit.training.conftest import BUCKET, REGION
 from training.launchers.base import TrainingRequest, TransformRequest
 from training.launchers.sagemaker import SageMakerLauncher, _final_metrics
+from training.registry.base import promote, rollback
 from training.registry.sagemaker import SageMakerRegistry, decode_value, encode_value
 
 ROLE = "arn:aws:iam::123456789012:role/flightlake-sagemaker"
@@ -277,39 +278,63 @@ def model_uri(n: int) -> str:
     return f"s3://{BUCKET}/models/job-{n}/output/model.tar.gz"
 
 
-def test_registry_approves_only_a_better_model(boto_session):
+def test_registry_champion_challengers_promotion_and_rollback(boto_session):
     registry = SageMakerRegistry(GROUP, boto_session)
     assert registry.versions() == []
     assert registry.latest_approved() is None
 
     first = registry.register(model_uri(1), {"validation_auc": 0.71}, HYPERPARAMETERS, LINEAGE)
-    worse = registry.register(model_uri(2), {"validation_auc": 0.69}, HYPERPARAMETERS, LINEAGE)
-    better = registry.register(model_uri(3), {"validation_auc": 0.74}, HYPERPARAMETERS, LINEAGE)
+    second = registry.register(model_uri(2), {"validation_auc": 0.69}, HYPERPARAMETERS, LINEAGE)
+    broken = registry.register(model_uri(3), {"validation_auc": 0.52}, HYPERPARAMETERS, LINEAGE)
 
     assert (first.version, first.status) == (1, "Approved")
-    assert (worse.version, worse.status) == (2, "Rejected")
-    assert worse.reason == "validation_auc 0.6900 does not beat flightlake-delay-risk/v1's 0.7100"
-    assert (better.version, better.status) == (3, "Approved")
-    latest = registry.latest_approved()
-    assert (latest.version, latest.model_uri) == (3, model_uri(3))
+    assert (second.version, second.status) == (2, "PendingManualApproval")
+    assert second.reason.startswith("challenger to flightlake-delay-risk/v1")
+    assert (broken.version, broken.status) == (3, "Rejected")
+    assert registry.latest_approved().version == 1
 
     sagemaker = boto_session.client("sagemaker")
-    packages = sagemaker.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"]
-    assert sorted((p["ModelPackageVersion"], p["ModelApprovalStatus"]) for p in packages) == [
-        (1, "Approved"),
-        (2, "Rejected"),
-        (3, "Approved"),
-    ]
+
+    def statuses() -> list[tuple[int, str]]:
+        packages = sagemaker.list_model_packages(ModelPackageGroupName=GROUP)[
+            "ModelPackageSummaryList"]
+        return sorted((p["ModelPackageVersion"], p["ModelApprovalStatus"]) for p in packages)
+
+    assert statuses() == [(1, "Approved"), (2, "PendingManualApproval"), (3, "Rejected")]
+    # Promotion and rollback are the packages' approval statuses, with the reason.
+    promoted = promote(registry, 2, "beats v1 on 7 days of outcomes")
+    assert (promoted.status, promoted.reason) == ("Approved", "beats v1 on 7 days of outcomes")
+    assert registry.latest_approved().version == 2
+    rollback(registry, 1, "v2 misbehaves")
+    assert statuses() == [(1, "Approved"), (2, "Rejected"), (3, "Rejected")]
+    described = sagemaker.describe_model_package(ModelPackageName=promoted.extra["arn"])
+    assert described["ApprovalDescription"] == (
+        "rolled back to flightlake-delay-risk/v1: v2 misbehaves"
+    )
+    assert registry.latest_approved().model_uri == model_uri(1)
+
     # A second registry on the same group finds it and its versions, and creates no other.
     again = SageMakerRegistry(GROUP, boto_session)
-    assert [(v.version, v.status) for v in again.versions()] == [
-        (1, "Approved"),
-        (2, "Rejected"),
-        (3, "Approved"),
-    ]
+    assert [(v.version, v.status) for v in again.versions()] == statuses()
     again.register(model_uri(4), {"validation_auc": 0.5}, {}, {})
     groups = sagemaker.list_model_package_groups()["ModelPackageGroupSummaryList"]
     assert [g["ModelPackageGroupName"] for g in groups] == [GROUP]
+
+
+def test_update_model_package_request_is_valid_for_botocore():
+    """What set_status sends, checked against the service model's own shapes."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    shape = model.operation_model("UpdateModelPackage").input_shape
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/flightlake-delay-risk/2"
+    report = ParamValidator().validate(
+        {"ModelPackageArn": arn, "ModelApprovalStatus": "Approved",
+         "ApprovalDescription": "x" * 1024}, shape)
+    assert not report.has_errors(), report.generate_report()
+    statuses = shape.members["ModelApprovalStatus"].enum
+    assert {"Approved", "Rejected", "PendingManualApproval"} <= set(statuses)
 
 
 def test_registry_package_request_and_metadata_round_trip(boto_session):

@@ -13,14 +13,11 @@ import xgboost as xgb
 
 from flightlake import drift
 from flightlake.errors import JobError
-from flightlake.lake import Lake
 from training import batch_transform, inference
 from training import train as train_script
 from training.batch_transform import Handlers, parse_filter
 from training.launchers.base import METRIC_DEFINITIONS, TrainingRequest
 from training.launchers.local import LocalLauncher
-from training.registry.base import decide
-from training.registry.local import LocalRegistry
 
 
 def _write_split(folder, n, seed):
@@ -250,23 +247,6 @@ def test_transform_without_join_keeps_the_result_only(tmp_path):
         handlers=_summing_handlers(),
     )
     assert (tmp_path / "out" / "x.csv.out").read_text() == "3\n"
-
-
-def test_approval_rule_and_local_registry(tmp_path):
-    assert decide({"validation_auc": 0.7}, None).approved
-    assert not decide({"test_auc": 0.9}, None).approved  # no validation metric
-    registry = LocalRegistry(Lake.at(str(tmp_path)))
-    lineage = {"export_id": "export-1"}
-    v1 = registry.register("m1", {"validation_auc": 0.70}, {}, lineage)
-    v2 = registry.register("m2", {"validation_auc": 0.69}, {}, lineage)
-    v3 = registry.register("m3", {"validation_auc": 0.70}, {}, lineage)  # a tie does not win
-    assert (v1.status, v2.status, v3.status) == ("Approved", "Rejected", "Rejected")
-    assert "does not beat delay-risk/v1" in v2.reason
-    assert registry.latest_approved().model_uri == "m1"
-    v4 = registry.register("m4", {"validation_auc": 0.72}, {"eta": 0.1}, lineage)
-    assert v4.status == "Approved" and v4.version == 4
-    assert registry.latest_approved() == v4
-    assert [v.version for v in registry.versions()] == [1, 2, 3, 4]
 
 
 def test_population_stability_index():

@@ -246,7 +246,7 @@ def test_the_profile_names_the_server_to_every_job_and_grants_the_launcher_its_r
     ctx = context({**dict.fromkeys(("run_id", "date", "date_to", "WORKFLOW_RUN_ID",
                                     "database_prefix", "workgroup", "split_config",
                                     "export_id", "profile", "backend", "sagemaker_role",
-                                    "kms_key")), **args})
+                                    "kms_key", "as_of")), **args})
     assert ctx.mlflow_tracking_uri == ARN
     launcher = policies.glue_launcher(profile, refs.key, refs.sagemaker_role)
     for action in policies.MLFLOW_ACTIONS:

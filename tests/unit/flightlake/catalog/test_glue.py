@@ -17,7 +17,7 @@ def glue(aws):
 def test_register_creates_databases_and_tables_then_changes_nothing(glue):
     first = plan_and_apply(glue, LAKE, prefix="flightlake_dev_", apply=True)
     kinds = [a.kind for a in first]
-    assert kinds.count("create-database") == 2 and kinds.count("create") == 9
+    assert kinds.count("create-database") == 2 and kinds.count("create") == 10
     dbs = {d["Name"] for d in glue.get_databases()["DatabaseList"]}
     assert dbs == {"flightlake_dev_processed", "flightlake_dev_curated"}
 

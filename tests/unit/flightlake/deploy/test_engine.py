@@ -71,8 +71,8 @@ def test_first_apply_creates_the_stack_code_and_views(deployed):
     kinds: dict[str, int] = {}
     for c in changes:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
-    assert kinds["AWS::IAM::Role"] == 6 and kinds["AWS::Glue::Job"] == 11
-    assert kinds["s3_object"] == 3 and kinds["glue_view"] == 8
+    assert kinds["AWS::IAM::Role"] == 6 and kinds["AWS::Glue::Job"] == 13
+    assert kinds["s3_object"] == 3 and kinds["glue_view"] == 11
     assert {c.verb for c in changes} == {"create"}
     iam = boto3.client("iam")
     etl = iam.get_role(RoleName="flightlake-dev-glue-etl")["Role"]
@@ -205,7 +205,7 @@ def test_every_job_argument_is_one_the_glue_script_reads():
     document = engine.stack_template_of(_profile())
     ours = {f"--{name}" for name in ("step", "lake", *run_step.OPTIONAL)}
     jobs = [r for r in document["Resources"].values() if r["Type"] == "AWS::Glue::Job"]
-    assert len(jobs) == 11
+    assert len(jobs) == 13
     for job in jobs:
         args = set(job["Properties"]["DefaultArguments"])
         glue_own = ("--enable-", "--additional-", "--python-", "--conf")

@@ -27,7 +27,11 @@ def test_workflows_and_selection():
     assert daily[0] == "crawl_raw" and daily[-1] == "refresh_views"
     assert [s.name for s in dag.select("weekly")] == ["export_features", "train"]
     assert [s.name for s in dag.select("daily", only="curate")] == ["curate"]
-    assert [s.name for s in dag.select("daily", start="score")] == ["score", "refresh_views"]
+    assert [s.name for s in dag.select("daily", start="score")] == [
+        "score", "monitor", "refresh_views"]
+    # The decision on the challenger comes before the day is scored, then the retrain.
+    every = [s.name for s in dag.select("all")]
+    assert every.index("compare_models") < every.index("train") < every.index("export_scoring")
     assert len(dag.select("all")) == len(dag.STEPS)
     with pytest.raises(ValueError, match="--from train: not a step of daily"):
         dag.select("daily", start="train")
@@ -118,7 +122,7 @@ def test_a_resumed_run_keeps_its_own_steps_and_dates(tmp_path):
     # `flightlake run` again, plain: the failed scoring run resumes, with its dates.
     fixed = Recorder()
     runner.run_workflow(RunContext(lake, ""), "daily", fixed.steps(dag.select("daily")))
-    assert fixed.calls == ["score", "refresh_views"] and fixed.dates == {december}
+    assert fixed.calls == ["score", "monitor", "refresh_views"] and fixed.dates == {december}
 
 
 def test_a_new_run_removes_the_scratch_of_the_run_it_abandons(tmp_path):
@@ -180,7 +184,7 @@ def test_cli_dry_run_a_stray_file_and_schema_drift(tmp_path):
 
     runner_ = CliRunner()
     plan = runner_.invoke(app, ["run", "--workflow", "all", "--dry-run", "--lake", str(tmp_path)])
-    assert plan.exit_code == 0 and "12 steps, nothing run" in plan.output
+    assert plan.exit_code == 0 and "14 steps, nothing run" in plan.output
     assert not (tmp_path / "_state").exists()  # a plan runs nothing
 
     lake = tmp_path / "lake"

@@ -34,7 +34,15 @@ from training.launchers.base import (
     TrainingRequest,
     TransformRequest,
 )
-from training.registry.base import APPROVED, GROUP, ModelVersion, Registry, challenger
+from training.registry.base import (
+    APPROVED,
+    GROUP,
+    PENDING,
+    REJECTED,
+    ModelVersion,
+    Registry,
+    challenger,
+)
 from training.tracking import REGISTRY_TAG, STATUS_TAG, Tracker
 
 BACKENDS = ("local", "sagemaker")
@@ -139,6 +147,7 @@ def train_tracked(
         local_model = model.model_uri if ctx.backend == "local" else None
         tracker.log_training(run_id, report, lineage, features, local_model)
         version = registry.register(model.model_uri, model.metrics, used, lineage)
+        _supersede(registry, version)
         tracker.log(run_id, tags={REGISTRY_TAG: version.label, STATUS_TAG: version.status,
                                   "model_uri": model.model_uri})
     return TrainResult(
@@ -150,6 +159,17 @@ def train_tracked(
         mlflow_run_id=run_id,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _supersede(registry: Registry, new: ModelVersion) -> None:
+    """A new challenger replaces the pending ones before it: each had its week in shadow
+    without beating the champion (training/champion.py), and only the newest is scored."""
+    if new.status != PENDING:
+        return
+    for v in registry.versions():
+        if v.status == PENDING and v.version < new.version:
+            registry.set_status(v, REJECTED, f"superseded by {new.label} before it beat the "
+                                             "champion on live outcomes")
 
 
 def _lineage(manifest: dict, export_id: str, manifest_uri: str, job: str, run_id: str) -> dict:

@@ -26,6 +26,7 @@ from flightlake.lake import Lake
 from flightlake.pipeline import dag, runner
 from flightlake.query import run
 from flightlake.run_context import RunContext
+from glue_jobs.refresh_views import refresh_views
 from training.registry.base import challenger
 from training.registry.local import LocalRegistry
 from training.registry.sagemaker import to_properties
@@ -307,3 +308,9 @@ def test_champion_and_challenger_scored_side_by_side_monitored_and_decided(score
     assert next(v for v in registry.versions() if v.version == rival.version).status == "Rejected"
     wrong = CliRunner().invoke(app, ["models", "promote", "99", "--lake", str(root)])
     assert wrong.exit_code == 1 and "no such model version" in wrong.output
+
+    # The views are re-created when what they depend on changed, not every day.
+    first = refresh_views(replace(ctx, run_id="views-1"))
+    assert not first.skipped and "champion_vs_challenger" in first.views
+    assert refresh_views(replace(ctx, run_id="views-2")).skipped == (
+        "views unchanged since run views-1")

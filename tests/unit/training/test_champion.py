@@ -151,3 +151,21 @@ def test_compare_step_decides_on_outcomes_before_the_scoring_date(
     lake2, registry2 = _lake_with_live_scores(tmp_path / "early", noise)
     early = champion.compare_models(RunContext(lake2, "run-2", dates=(date(2013, 12, 5),)))
     assert early.decision == "keep" and registry2.versions()[1].status == "PendingManualApproval"
+
+
+def test_a_new_challenger_supersedes_the_pending_ones(tmp_path):
+    from training.jobs import _supersede
+
+    registry = LocalRegistry(Lake.at(str(tmp_path)))
+    registry.register("m1", {"validation_auc": 0.70}, {}, LINEAGE)
+    registry.register("m2", {"validation_auc": 0.70}, {}, LINEAGE)
+    v3 = registry.register("m3", {"validation_auc": 0.70}, {}, LINEAGE)
+    _supersede(registry, v3)
+    statuses = [(v.version, v.status) for v in registry.versions()]
+    assert statuses == [(1, "Approved"), (2, "Rejected"), (3, "PendingManualApproval")]
+    assert registry.versions()[1].reason == (
+        "superseded by delay-risk/v3 before it beat the champion on live outcomes")
+    # A rejected model supersedes nothing.
+    v4 = registry.register("m4", {"validation_auc": 0.51}, {}, LINEAGE)
+    _supersede(registry, v4)
+    assert registry.versions()[2].status == "PendingManualApproval"

@@ -217,17 +217,12 @@ def export_features(ctx: RunContext) -> ExportResult:
     )
 
 
-def add_scoring(ctx: RunContext, export_id: str, days: Iterable[date]) -> dict:
-    """Scoring sets for more days, encoded with the export's own training vocabulary (Spark
-    starts only if a day is missing)."""
-    return add_scoring_sets(ctx, [export_id], days)[export_id]
-
-
 def add_scoring_sets(
     ctx: RunContext, export_ids: Iterable[str], days: Iterable[date]
 ) -> dict[str, dict]:
-    """The same for several exports (the champion's and the challenger's): the features are
-    built once and encoded with each export's vocabulary. Returns each export's manifest."""
+    """Scoring sets for more days, encoded with each export's own training vocabulary (the
+    champion's and the challenger's): the features are built once, and Spark starts only if
+    a day is missing. Returns each export's manifest."""
     lake = ctx.lake
     manifests = {e: load_manifest(lake, e) for e in dict.fromkeys(export_ids)}
     days = set(days)

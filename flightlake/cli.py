@@ -572,7 +572,8 @@ def replay_days(
 ) -> None:
     """Replay days as the schedule runs them: each evening the day's drops land, the daily
     workflow processes, curates, compares champion and challenger, scores and monitors;
-    Mondays retrain first. Resumable; ends with an HTML model report."""
+    on Mondays the weekly retrain runs after the comparison and before the scoring.
+    Resumable; ends with an HTML model report."""
     from flightlake.pipeline import replay, runner
     from flightlake.render import run as show
     from training import live_record
@@ -588,6 +589,8 @@ def replay_days(
     with show.progress() as on_step:
         try:
             done = replay.replay(ctx, days[0], days[-1], on_day, on_step)
+        except ValueError as exc:
+            fail(str(exc))
         except runner.StepFailed as exc:
             show.failure(exc, "replay")
             err.print("run the same command again: the replay resumes where it stopped")

@@ -4,7 +4,8 @@ CREATE OR REPLACE VIEW through the workgroup for an s3:// lake.
 
 A view depends on its SQL and on the tables it reads (their columns, and whether they exist
 yet), not on their rows: when none of these changed since the last refresh, the daily run has
-nothing to do (`_state/views.json` keeps the fingerprint of the last one)."""
+nothing to do (`_state/views.json` keeps the fingerprint of the last one). A view dropped in
+Athena by hand is not noticed: `flightlake deploy --apply` writes every view again."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class ViewsResult(StepResult):
     views: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{len(self.views)} views on {self.engine}"
+        return self.skipped or f"{len(self.views)} views on {self.engine}"
 
 
 def fingerprint(lake: Lake, target: str) -> str:

@@ -4,11 +4,13 @@ The daily scoring scores every flight with the champion (published) and the chal
 (shadow). Each evening, before the next day is scored, this step compares the two on the
 flights both scored whose outcomes are in (every scored day before the scoring date):
 
-- fewer than MIN_DAYS days of outcomes: no decision yet;
+- fewer than MIN_DAYS days of outcomes: no decision yet (the challenger is the oldest
+  candidate not yet decided: each takes its turn in shadow);
 - the difference of AUC (challenger − champion) over those flights, with a 95 % confidence
   interval from a paired bootstrap that resamples whole days (flights of one day share their
   weather and congestion, so they are not independent draws): promoted when the whole
-  interval is above 0, rejected when it is below 0, else kept in shadow.
+  interval is above 0, rejected when it is below 0, else kept in shadow, or, when a newer
+  candidate waits, rejected as superseded (it had its days without a clear win).
 
 A decision is the registry's approval status (SageMaker's on AWS), written with its reason;
 each evaluation is also kept in `_ml/champion/<date>.json` for the model report.
@@ -118,7 +120,7 @@ def paired_scores(scored: pd.DataFrame, champion: str, rival: str) -> pd.DataFra
 class CompareResult(StepResult):
     champion: str = ""
     challenger: str = ""
-    decision: str = ""  # promote | reject | keep
+    decision: str = ""  # promote | reject | supersede | keep
     reason: str = ""
     comparison: dict = field(default_factory=dict)
 
@@ -144,7 +146,10 @@ def compare_models(ctx: RunContext) -> CompareResult:
     n_days = paired["scoring_date"].nunique()
     result = compare(paired) if n_days >= MIN_DAYS else None
     decision, reason = verdict(result, n_days)
-    _apply(registry, decision, reason, champion, rival)
+    newer = next((v for v in versions if v.status == PENDING and v.version > rival.version), None)
+    if decision == "keep" and result is not None and newer is not None:
+        # It had its days without a clear win, and a newer candidate waits for its turn.
+        decision, reason = "supersede", f"superseded by {newer.label}: {reason}"
     out = CompareResult(
         champion=champion.label,
         challenger=rival.label,
@@ -153,10 +158,13 @@ def compare_models(ctx: RunContext) -> CompareResult:
         comparison=result.__dict__ if result else {},
         seconds=round(time.perf_counter() - started, 3),
     )
+    # The evaluation first: a run killed between the two leaves the record, and the rerun
+    # decides again from the same outcomes.
     write_json(ctx.lake.storage, ctx.lake.champion_file(evening),
                {"scoring_date": evening.isoformat(), "champion": out.champion,
                 "challenger": out.challenger, "decision": decision, "reason": reason,
                 "comparison": out.comparison})
+    _apply(registry, decision, reason, champion, rival)
     return out
 
 
@@ -164,7 +172,7 @@ def _apply(registry, decision: str, reason: str, champion: ModelVersion,
            rival: ModelVersion) -> None:
     if decision == "promote":
         promote(registry, rival.version, f"replaces {champion.label}: {reason}")
-    elif decision == "reject" and rival.status == PENDING:
+    elif decision in ("reject", "supersede"):
         registry.set_status(rival, REJECTED, f"challenger to {champion.label}: {reason}")
 
 

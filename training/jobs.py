@@ -1,6 +1,6 @@
 """The delay-risk model's steps: train (export → training job → registry), export_scoring (a
-day's scoring set with the approved model's vocabulary) and score (latest approved version →
-batch transform → curated.predictions + drift report).
+day's scoring sets with the champion's and the challenger's vocabularies) and score (both
+models → batch transform → curated.predictions + drift report).
 
 The back end is chosen once, here, from the run context: `local` (subprocess and local runner,
 registry in the lake) or `sagemaker` (training and transform jobs, a model package group).
@@ -34,15 +34,7 @@ from training.launchers.base import (
     TrainingRequest,
     TransformRequest,
 )
-from training.registry.base import (
-    APPROVED,
-    GROUP,
-    PENDING,
-    REJECTED,
-    ModelVersion,
-    Registry,
-    challenger,
-)
+from training.registry.base import APPROVED, GROUP, ModelVersion, Registry, challenger
 from training.tracking import REGISTRY_TAG, STATUS_TAG, Tracker
 
 BACKENDS = ("local", "sagemaker")
@@ -108,7 +100,7 @@ class TrainResult(StepResult):
 
 def train(ctx: RunContext) -> TrainResult:
     """The step: train on an export (the newest by default), track the run in MLflow and
-    register the model; approved only if it beats the approved one."""
+    register the model: the champion if it is the first, else a challenger."""
     return train_tracked(ctx, dict(ctx.hyperparameters))
 
 
@@ -129,6 +121,17 @@ def train_tracked(
         raise JobError(f"{lake.uri(lake.exports_dir())}: no feature export; export one first")
     manifest = load_manifest(lake, export_id)
     job_name = f"{TRAINING_JOB_PREFIX}{ctx.run_id.replace('T', '-').replace('Z', '').lower()}"
+    done = next((v for v in registry.versions()
+                 if str(v.lineage.get("training_job", "")).startswith(job_name)), None)
+    if done is not None:
+        # A resumed run whose training was registered before it was killed: nothing to redo,
+        # and no second version of the same job.
+        return TrainResult(
+            export_id=done.lineage["export_id"], training_job=done.lineage["training_job"],
+            model_version=done.label, approval={"status": done.status, "reason": done.reason},
+            metrics=done.metrics, mlflow_run_id=str(done.lineage.get("mlflow_run_id", "")),
+            seconds=round(time.perf_counter() - started, 3),
+        )
     request = TrainingRequest(
         job_name=job_name,
         channels={s: lake.uri(lake.export_split_dir(export_id, s)) for s in SPLITS},
@@ -147,7 +150,6 @@ def train_tracked(
         local_model = model.model_uri if ctx.backend == "local" else None
         tracker.log_training(run_id, report, lineage, features, local_model)
         version = registry.register(model.model_uri, model.metrics, used, lineage)
-        _supersede(registry, version)
         tracker.log(run_id, tags={REGISTRY_TAG: version.label, STATUS_TAG: version.status,
                                   "model_uri": model.model_uri})
     return TrainResult(
@@ -159,17 +161,6 @@ def train_tracked(
         mlflow_run_id=run_id,
         seconds=round(time.perf_counter() - started, 3),
     )
-
-
-def _supersede(registry: Registry, new: ModelVersion) -> None:
-    """A new challenger replaces the pending ones before it: each had its week in shadow
-    without beating the champion (training/champion.py), and only the newest is scored."""
-    if new.status != PENDING:
-        return
-    for v in registry.versions():
-        if v.status == PENDING and v.version < new.version:
-            registry.set_status(v, REJECTED, f"superseded by {new.label} before it beat the "
-                                             "champion on live outcomes")
 
 
 def _lineage(manifest: dict, export_id: str, manifest_uri: str, job: str, run_id: str) -> dict:

@@ -4,12 +4,13 @@ curated.model_monitoring, and one line per run.
 A day's flights share their weather, congestion and history (the three origins give a
 history feature three values a day), so one day against a month is always "different", and so
 is one week for such features. Each scoring date is judged by its trailing week (the date and
-the six days before) against the four weeks before that week, from the champion's own scoring
+the six days before) against the eight weeks before that week, from the champion's own scoring
 sets, and the alarm threshold comes from the same history:
 
-- psi_recent: the trailing week against the four reference weeks;
-- psi_threshold: ALARM_FACTOR × the largest PSI of one reference week against the other three
-  (how far an ordinary week moves), and at least drift.SIGNIFICANT;
+- psi_recent: the trailing week against the eight reference weeks;
+- psi_threshold: ALARM_FACTOR × the largest PSI of one reference week against the other seven
+  (how far an ordinary week moves; eight weeks hold stormy ones and holidays), and at least
+  drift.SIGNIFICANT;
 - alarm: psi_recent above psi_threshold, for features that are not calendar features
   (features.definitions.CALENDAR): those move with the date and are reported, never alarmed
   on. Needs two reference weeks.
@@ -40,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from features.definitions import CALENDAR, CATEGORICAL, FEATURE_NAMES, ID, LABEL
-from features.export import CSV_FILE, add_scoring
+from features.export import CSV_FILE, add_scoring_sets
 from flightlake import drift, runs
 from flightlake.contracts import MONITORING
 from flightlake.lake import Lake
@@ -59,12 +60,16 @@ def _days(end: date, count: int) -> list[date]:
     return [end - timedelta(days=n) for n in range(count - 1, -1, -1)]
 
 
-@lru_cache(maxsize=128)
-def _csv(root: str, rel: str, version: str, names: tuple[str, ...]) -> pd.DataFrame:
-    """A file of an export, read once per process and content version: a replay monitors day
-    after day over the same weeks and the same training set."""
-    data = io.BytesIO(Lake.at(root).storage.read_bytes(rel))
-    return pd.read_csv(data, header=None, names=list(names))
+def _read(root: str, rel: str, names: tuple[str, ...]) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(Lake.at(root).storage.read_bytes(rel)), header=None,
+                       names=list(names))
+
+
+# A file of an export, read once per process and content version: a replay monitors day after
+# day over the same weeks (about 70 scoring sets of a few hundred kB) and the same training set
+# (about 200 MB in memory: one at a time).
+_scoring_csv = lru_cache(maxsize=96)(lambda root, rel, version, names: _read(root, rel, names))
+_training_csv = lru_cache(maxsize=1)(lambda root, rel, version, names: _read(root, rel, names))
 
 
 class _Export:
@@ -75,14 +80,11 @@ class _Export:
         self.versions = {f.path: f.version
                          for f in lake.storage.list_files(lake.export_dir(export_id))}
 
-    def read(self, rel: str, names: list[str]) -> pd.DataFrame | None:
-        if rel not in self.versions:
-            return None
-        return _csv(self.lake.root, rel, self.versions[rel], tuple(names))
-
     def scoring_set(self, day: date) -> pd.DataFrame | None:
         rel = f"{self.lake.scoring_dir(self.export_id, day)}/{CSV_FILE}"
-        return self.read(rel, [ID, *FEATURE_NAMES])
+        if rel not in self.versions:
+            return None
+        return _scoring_csv(self.lake.root, rel, self.versions[rel], (ID, *FEATURE_NAMES))
 
     def frames(self, days: list[date]) -> tuple[pd.DataFrame, int]:
         found = [f for d in days if (f := self.scoring_set(d)) is not None]
@@ -92,7 +94,7 @@ class _Export:
 
     def training(self) -> pd.DataFrame:
         rel = f"{self.lake.export_split_dir(self.export_id, 'train')}/{CSV_FILE}"
-        return self.read(rel, [LABEL, *FEATURE_NAMES])
+        return _training_csv(self.lake.root, rel, self.versions[rel], (LABEL, *FEATURE_NAMES))
 
 
 def _weeks(end: date) -> list[list[date]]:
@@ -178,29 +180,35 @@ def monitor(ctx: RunContext) -> MonitorResult:
     """The step: drift rows of every scoring date into curated.model_monitoring."""
     started = time.perf_counter()
     lake = ctx.lake
-    scoring = models(backend(ctx)[1])
+    registry = backend(ctx)[1]
+    scoring = models(registry)
     if not scoring:
         return MonitorResult(skipped=NO_MODEL)
-    champion = scoring[0][1]
-    export_id = champion.lineage["export_id"]
+    versions = {v.label: v for v in registry.versions()}
     days = scoring_days(ctx)
     first = min(days) - timedelta(days=WINDOW_DAYS * (REFERENCE_WEEKS + 1) - 1)
     span = _days(max(days), (max(days) - first).days + 1)
-    # The reference days' scoring sets, with the champion's vocabulary (built once).
-    add_scoring(ctx, export_id, [d for d in span if d in days or _has_flights(lake, d)])
-    files = _Export(lake, export_id)
-    training = files.training()
     scored = outcomes.predictions(lake, span)
+    # Each day is judged with the champion that scored it (a rerun of an earlier day after a
+    # promotion keeps that day's champion); a day not scored yet, with today's.
+    champions = scored[scored["role"] == "champion"].groupby("scoring_date")["model_version"]
+    by_day = {d: champions.first().get(d.isoformat(), scoring[0][1].label) for d in days}
+    exports = {label: versions[label].lineage["export_id"] for label in set(by_day.values())}
+    # The reference days' scoring sets, with each champion's vocabulary (built once).
+    add_scoring_sets(ctx, exports.values(),
+                     [d for d in span if d in days or _has_flights(lake, d)])
+    files = {label: _Export(lake, export_id) for label, export_id in exports.items()}
     live = outcomes.scored(lake, _days(min(days) - timedelta(days=1), WINDOW_DAYS))
     monitoring_run = f"monitor-{runs.new_run_id()}"
-    result = MonitorResult(model_version=champion.label)
+    result = MonitorResult(model_version=by_day[max(days)])
     for day in days:
-        window, *weeks = (files.frames(week) for week in _weeks(day))
-        rows = measure(window[0], [w for w, n in weeks if n], training)
-        rows.append(score_drift(scored, champion.label, day))
-        flights = len(files.scoring_set(day))
+        label = by_day[day]
+        window, *weeks = (files[label].frames(week) for week in _weeks(day))
+        rows = measure(window[0], [w for w, n in weeks if n], files[label].training())
+        rows.append(score_drift(scored, label, day))
+        flights = len(files[label].scoring_set(day))
         reference_days = sum(n for _, n in weeks)
-        _write(ctx, day, champion.label, rows, flights, reference_days, monitoring_run)
+        _write(ctx, day, label, rows, flights, reference_days, monitoring_run)
         features = [r for r in rows if r["kind"] == "feature" and r["psi_recent"] is not None]
         worst = max(features, key=lambda r: r["psi_recent"] / r["psi_threshold"], default=None)
         result.days[day.isoformat()] = {

@@ -11,7 +11,7 @@ CONTRACT = Contract(
     description=(
         "Drift of the champion's inputs and scores, one row per scoring date and monitored "
         "series (every feature, and `score` for the predictions): the population stability "
-        "index of the trailing week against the four weeks before it and against the model's "
+        "index of the trailing week against the eight weeks before it and against the model's "
         "training set, the alarm threshold learnt from those weeks, and whether it raises an "
         "alarm. Calendar features are reported, never alarmed on. Written by the daily "
         "workflow's monitor step; rerunning a date replaces its partition."
@@ -31,14 +31,14 @@ CONTRACT = Contract(
         Column(
             "reference_days",
             "int",
-            "Days with flights in the four reference weeks",
+            "Days with flights in the eight reference weeks",
             nullable=False,
             min=0,
         ),
         Column(
             "psi_recent",
             "double",
-            "PSI of the trailing week against the four weeks before it (null: fewer than two "
+            "PSI of the trailing week against the eight weeks before it (null: fewer than two "
             "reference weeks)",
             min=0,
         ),

@@ -253,7 +253,7 @@ def glue_launcher(profile: Profile, key: Value, sagemaker_role: Value) -> dict:
                 "Lake",
                 read=(RAW, *TABLES),
                 # features/: score adds the day's scoring set when the approved model's
-                # export lacks it (features/export.py add_scoring).
+                # export lacks it (features/export.py add_scoring_sets).
                 write=(EXPORTS, ML, *MODEL_TABLES, *RUN_RECORDS, ATHENA_RESULTS_PREFIX),
             ),
             _code(profile),

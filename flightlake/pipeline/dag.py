@@ -83,7 +83,7 @@ WORKFLOWS: dict[str, Workflow] = {
         ),
         Workflow(
             "weekly",
-            "Feature export → train → evaluate → register, approved only if better",
+            "Feature export → train → evaluate → register: a challenger to the champion",
             "weekly_schedule",
         ),
     )
@@ -177,7 +177,7 @@ STEPS: tuple[Step, ...] = (
         "train",
         "weekly",
         "launcher",
-        "Training job on the newest export, evaluated and registered; approved if better",
+        "Training job on the newest export, evaluated and registered as a challenger",
         train,
         depends_on=("export_features",),
     ),

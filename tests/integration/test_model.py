@@ -241,8 +241,9 @@ def test_champion_and_challenger_scored_side_by_side_monitored_and_decided(score
     ctx = RunContext(lake, "model-cc", hyperparameters={"num_round": "20"})
     trained = runner.run_step(dag.BY_NAME["train"], ctx).result
     assert trained.approval["status"] == "PendingManualApproval"  # a challenger, not champion
-    rival = challenger(registry.versions())
-    assert rival.label == trained.model_version
+    rival = challenger(registry.versions())  # the oldest undecided candidate (the tuned one)
+    assert rival.status == "PendingManualApproval" and rival.version < int(
+        trained.model_version.rsplit("v", 1)[1])
     champion = registry.latest_approved()
     scoring = replace(ctx, run_id="model-cc-score", dates=tuple(SCORED))
     runner.run_step(dag.BY_NAME["score"], scoring)
@@ -270,6 +271,9 @@ def test_champion_and_challenger_scored_side_by_side_monitored_and_decided(score
     weekly = run_query(lake, "SELECT * FROM curated.model_performance_weekly")
     assert set(weekly["role"]) == {"champion", "challenger"}
     assert set(weekly["days"]) == {2} and weekly["flights"].sum() == len(joined) * 2
+    late = (~joined["on_time"]).astype(int)  # both days fall in the week of 2013-01-28
+    for row in weekly.itertuples():
+        assert row.auc == pytest.approx(roc_auc_score(late, joined[row.role]), abs=1e-9)
 
     # Monitoring: every feature and the scores, per date; calendar features never alarm.
     monitored = runner.run_step(dag.BY_NAME["monitor"], scoring).result

@@ -48,10 +48,6 @@ class Decision:
     status: str
     reason: str
 
-    @property
-    def approved(self) -> bool:
-        return self.status == APPROVED
-
 
 def decide(metrics: dict[str, float], champion: ModelVersion | None) -> Decision:
     """A new model's status: the first sound model is the champion; a later one a challenger."""
@@ -86,10 +82,11 @@ class Registry(Protocol):
 
 
 def challenger(versions: list[ModelVersion]) -> ModelVersion | None:
-    """The newest pending version newer than the champion (older ones were passed over)."""
+    """The oldest pending version newer than the champion: candidates take their turn in
+    shadow, each until the rule decides on it (training/champion.py)."""
     champion = max((v.version for v in versions if v.status == APPROVED), default=0)
     pending = [v for v in versions if v.status == PENDING and v.version > champion]
-    return pending[-1] if pending else None
+    return pending[0] if pending else None
 
 
 def find(registry: Registry, number: int) -> ModelVersion:
@@ -114,8 +111,9 @@ def promote(registry: Registry, number: int, reason: str) -> ModelVersion:
 
 
 def rollback(registry: Registry, number: int, reason: str) -> ModelVersion:
-    """Make an older version the champion again: every approved version after it is rejected
-    (so it is the newest approved) and it is approved."""
+    """Make an earlier champion the champion again: every approved version after it is
+    rejected (so it is the newest approved). Only a version that was champion (still
+    Approved) can be gone back to: a rejected or never-decided one never proved itself."""
     target = find(registry, number)
     champion = registry.latest_approved()
     if champion is None or target.version >= champion.version:
@@ -124,7 +122,12 @@ def rollback(registry: Registry, number: int, reason: str) -> ModelVersion:
             f"{target.label} is not older than the champion ({label}): "
             f"`flightlake models promote {target.version}` makes a newer version champion"
         )
+    if target.status != APPROVED:
+        raise ValueError(
+            f"{target.label} is {target.status} ({target.reason}): only an earlier champion "
+            "can be rolled back to"
+        )
     for v in registry.versions():
         if v.version > target.version and v.status == APPROVED:
             registry.set_status(v, REJECTED, f"rolled back to {target.label}: {reason}")
-    return registry.set_status(target, APPROVED, f"rolled back to: {reason}")
+    return registry.set_status(target, APPROVED, f"champion again: {reason}")

@@ -36,7 +36,7 @@ def test_first_model_is_champion_later_ones_challengers(tmp_path):
     assert "challenger to delay-risk/v1" in v3.reason
     # A better validation AUC does not make a champion: live outcomes do.
     assert registry.latest_approved().version == 1
-    assert challenger(registry.versions()).version == 3  # the newest candidate; v2 passed over
+    assert challenger(registry.versions()).version == 2  # the oldest undecided: its turn first
 
 
 def test_promote_and_rollback_by_hand(tmp_path):
@@ -45,7 +45,7 @@ def test_promote_and_rollback_by_hand(tmp_path):
         registry.register(f"m{n}", {"validation_auc": 0.7}, {}, LINEAGE)
     promote(registry, 3, "better live AUC")
     assert registry.latest_approved().version == 3
-    assert challenger(registry.versions()).version == 4
+    assert challenger(registry.versions()).version == 4  # v2, older than the champion, is out
     with pytest.raises(ValueError, match="not newer than the champion"):
         promote(registry, 2, "x")
     with pytest.raises(LookupError, match="v9: no such model version"):
@@ -61,7 +61,14 @@ def test_promote_and_rollback_by_hand(tmp_path):
         "Approved", "Rejected"]
     with pytest.raises(ValueError, match="not older than the champion"):
         rollback(registry, 4, "x")
-    with pytest.raises(ValueError, match="was rejected"):
+    promote(registry, 4, "v4 wins")
+    # Only an earlier champion can be gone back to: not a candidate that never proved itself.
+    with pytest.raises(ValueError, match=r"v2 is PendingManualApproval.*only an earlier champion"):
+        rollback(registry, 2, "x")
+    with pytest.raises(ValueError, match=r"v3 is Rejected .*only an earlier champion"):
+        rollback(registry, 3, "x")
+    rollback(registry, 1, "v4 misbehaves too")
+    with pytest.raises(ValueError, match="v3 was rejected"):
         promote(registry, 3, "x")
 
 
@@ -108,11 +115,13 @@ def _write_day(lake: Lake, day: date, rows: pd.DataFrame) -> None:
     pq.write_table(table, path)
 
 
-def _lake_with_live_scores(tmp_path, challenger_noise: float) -> tuple[Lake, LocalRegistry]:
+def _lake_with_live_scores(
+    tmp_path, challenger_noise: float, newer: bool = False
+) -> tuple[Lake, LocalRegistry]:
     lake = Lake.at(str(tmp_path))
     registry = LocalRegistry(lake)
-    registry.register("m1", {"validation_auc": 0.7}, {}, LINEAGE)
-    registry.register("m2", {"validation_auc": 0.7}, {}, LINEAGE)
+    for n in range(3 if newer else 2):
+        registry.register(f"m{n + 1}", {"validation_auc": 0.7}, {}, LINEAGE)
     paired = _paired(8, 1.2, challenger_noise)
     paired["flight_id"] = [f"f{i}" for i in range(len(paired))]
     outcomes = paired[["flight_id", "late"]].assign(on_time=lambda f: f["late"] == 0)
@@ -153,19 +162,15 @@ def test_compare_step_decides_on_outcomes_before_the_scoring_date(
     assert early.decision == "keep" and registry2.versions()[1].status == "PendingManualApproval"
 
 
-def test_a_new_challenger_supersedes_the_pending_ones(tmp_path):
-    from training.jobs import _supersede
-
-    registry = LocalRegistry(Lake.at(str(tmp_path)))
-    registry.register("m1", {"validation_auc": 0.70}, {}, LINEAGE)
-    registry.register("m2", {"validation_auc": 0.70}, {}, LINEAGE)
-    v3 = registry.register("m3", {"validation_auc": 0.70}, {}, LINEAGE)
-    _supersede(registry, v3)
-    statuses = [(v.version, v.status) for v in registry.versions()]
-    assert statuses == [(1, "Approved"), (2, "Rejected"), (3, "PendingManualApproval")]
-    assert registry.versions()[1].reason == (
-        "superseded by delay-risk/v3 before it beat the champion on live outcomes")
-    # A rejected model supersedes nothing.
-    v4 = registry.register("m4", {"validation_auc": 0.51}, {}, LINEAGE)
-    _supersede(registry, v4)
-    assert registry.versions()[2].status == "PendingManualApproval"
+def test_a_challenger_without_a_clear_result_gives_way_to_a_newer_one(tmp_path):
+    # Same skill: no clear difference after 8 days.
+    lake, registry = _lake_with_live_scores(tmp_path, 1.2, newer=True)
+    alone = champion.compare_models(RunContext(lake, "run-1", dates=(date(2013, 12, 9),)))
+    assert alone.decision == "supersede" and "superseded by delay-risk/v3" in alone.reason
+    assert [v.status for v in registry.versions()] == [
+        "Approved", "Rejected", "PendingManualApproval"]
+    assert challenger(registry.versions()).version == 3
+    # Without a newer candidate the same result keeps it in shadow.
+    lake2, registry2 = _lake_with_live_scores(tmp_path / "alone", 1.2)
+    kept = champion.compare_models(RunContext(lake2, "run-2", dates=(date(2013, 12, 9),)))
+    assert kept.decision == "keep" and registry2.versions()[1].status == "PendingManualApproval"

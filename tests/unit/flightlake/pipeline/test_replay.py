@@ -72,3 +72,22 @@ def test_replay_runs_the_schedule_and_resumes_after_a_failure(tmp_path, calls):
     assert log == []
     replay.replay(ctx, date(2013, 12, 5), date(2013, 12, 5))
     assert log == [("land", date(2013, 12, 5)), ("daily", (date(2013, 12, 5),), None)]
+
+
+def test_a_replay_from_a_monday_trains_once(tmp_path, calls):
+    log, _ = calls
+    ctx = RunContext(Lake.at(str(tmp_path)), "run-1")
+    replay.replay(ctx, date(2013, 12, 2), date(2013, 12, 2))  # a Monday
+    assert [c[0] for c in log] == ["land", "daily", "weekly", "land", "daily"]
+
+
+def test_a_replay_before_the_models_data_ends_is_refused(tmp_path):
+    from training.registry.local import LocalRegistry
+
+    lake = Lake.at(str(tmp_path))
+    LocalRegistry(lake).register("m1", {"validation_auc": 0.7}, {},
+                                 {"export_id": "e", "test_to": "2013-12-31"})
+    with pytest.raises(ValueError, match=r"trained on data up to 2013-12-31.*with hindsight"):
+        replay.replay(RunContext(lake, "run-1"), date(2013, 12, 1), date(2013, 12, 3))
+    with pytest.raises(ValueError, match="the data ends on 2013-12-31"):
+        replay.check_span(RunContext(lake, "run-1"), date(2014, 1, 1), date(2014, 1, 2))

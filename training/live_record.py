@@ -6,7 +6,7 @@ curated.model_monitoring, the registry and `_ml/champion/`)."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -63,11 +63,13 @@ def drift(ctx: RunContext, days: list[date]) -> pd.DataFrame:
 
 
 def events(ctx: RunContext, first: date, last: date) -> list[dict]:
-    """Trained versions (by the training data's end) and the rule's decisions."""
+    """The versions trained on the span's evenings (their data ends the day before a scoring
+    date of the span, the first included) and the rule's decisions."""
     out = []
+    evenings = (first - timedelta(days=1)).isoformat(), (last - timedelta(days=1)).isoformat()
     for v in backend(ctx)[1].versions():
         end = v.lineage.get("test_to") or v.lineage.get("data_to") or ""
-        if first.isoformat() <= end < last.isoformat() or v.version == 1:
+        if evenings[0] <= end <= evenings[1]:
             out.append({"date": end, "action": "trained", "version": v.label,
                         "reason": f"now {v.status}: {v.reason}"})
     for d in decisions(ctx.lake, first, last):

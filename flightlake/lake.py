@@ -7,6 +7,7 @@ quarantine/<table>/delivered=<D>/<file>.parquet    rejected rows of one raw file
 _state/ledger/<table>.json                         raw files already processed
 _state/curated.json                                processed files curated was built from
 _state/crawl.json                                  raw folders the crawler has read
+_state/content_versions.json                       a folder lake's file MD5s, by size and times
 _state/workflows/<workflow>.json                   a workflow's run: its run id, each step's outcome
 _state/run.lock                                    the run lock: who writes the lake now
 _runs/<run_id>.<step>.json                         one record per step run (one shape for all)
@@ -57,7 +58,7 @@ class RawFile:
     size: int
     delivered: date
     covers: date | None  # the data date of a daily file; None for a snapshot
-    version: str = ""  # changes when the file is rewritten (size and mtime; ETag on S3)
+    version: str = ""  # of the content: its MD5 in a folder, its ETag on S3
 
     @classmethod
     def parse(cls, path: str, size: int, version: str = "") -> RawFile:
@@ -255,7 +256,7 @@ class Lake:
         """One listing of a source's folder: its data files (raw_files), and the paths of the
         other files there, which no step reads."""
         data, other = [], []
-        for f in self.storage.list_files(self.raw_dir(source)):
+        for f in self.storage.list_files(self.raw_dir(source), content=True):
             if is_data_file(f.path, source, daily):
                 data.append(RawFile.parse(f.path, f.size, f.version))
             else:

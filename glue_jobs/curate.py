@@ -46,10 +46,11 @@ class CurateResult(StepResult):
 
 
 def input_versions(lake: Lake) -> dict[str, str]:
-    """Version of every processed file curated depends on."""
+    """Content version of every processed file curated depends on (a copied or restored lake
+    whose files lost their modification times rebuilds nothing)."""
     versions = {}
     for table in ("flights", "weather", *SNAPSHOTS):
-        for f in lake.storage.list_files(lake.processed_dir(table)):
+        for f in lake.storage.list_files(lake.processed_dir(table), content=True):
             if f.path.endswith(".parquet"):
                 versions[f.path] = f.version
     return versions

@@ -4,8 +4,9 @@ The ledger is written only after a table's output is published, so a killed run 
 its files unrecorded and the rerun processes them again; publishing replaces whole days,
 so processing a file twice converges to the same table.
 
-A raw file rewritten in place after it was processed (its version — size and modification
-time in a folder, ETag on S3 — is not the one recorded) is read again as a redelivery of
+A raw file rewritten in place after it was processed (its content version — MD5 in a
+folder, ETag on S3 — is not the one recorded; a copy that only lost its file times is not
+rewritten) is read again as a redelivery of
 its own date and delivery, and the run says so: the provider's latest bytes win, as for any
 redelivery.
 """
@@ -41,12 +42,7 @@ def pending(lake: Lake, contract: Contract) -> Pending:
     done = load(lake, table)
     daily = contract.source.layout == "daily"
     everything, unmatched = lake.raw_listing(source, daily)
-    # A ledger entry without a version predates versions: taken as unchanged.
-    changed = [
-        f.path
-        for f in everything
-        if f.path in done and done[f.path].get("version", f.version) != f.version
-    ]
+    changed = [f.path for f in everything if f.path in done and _rewritten(done[f.path], f)]
     new = [f for f in everything if f.path not in done or f.path in changed]
     # Latest delivery wins: per covered day (or for the snapshot as a whole) only the
     # newest delivery is published; older new files are read, counted and set aside.
@@ -57,6 +53,13 @@ def pending(lake: Lake, contract: Contract) -> Pending:
             latest[f.covers] = rank
     superseded = {f.path for f in new if (f.delivered, f.path) != latest[f.covers]}
     return Pending(new=new, superseded=superseded, changed=changed, unmatched=unmatched)
+
+
+def _rewritten(entry: dict, f: RawFile) -> bool:
+    # An entry without a version, or with a size:time stamp, predates content versions:
+    # taken as unchanged (comparing times is what content versions replaced).
+    recorded = entry.get("version", "")
+    return bool(recorded) and ":" not in recorded and recorded != f.version
 
 
 def commit(lake: Lake, table: str, files: list[RawFile], superseded: set[str], run_id: str) -> None:

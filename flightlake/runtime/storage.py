@@ -8,6 +8,7 @@ either the old partition file or the new one, never a mix.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,14 +22,16 @@ from typing import Any, Protocol
 class FileInfo:
     path: str  # relative to the lake root, '/'-separated
     size: int
-    version: str = ""  # changes whenever the content is replaced (mtime locally, ETag on S3)
+    # Changes whenever the content is replaced: a local file's size and change times, its
+    # ETag on S3; with `content=True` a local file's is its MD5, like S3's ETag.
+    version: str = ""
 
 
 class Storage(Protocol):
     root: str
 
     def uri(self, rel: str) -> str: ...
-    def list_files(self, prefix: str) -> list[FileInfo]: ...
+    def list_files(self, prefix: str, content: bool = False) -> list[FileInfo]: ...
     def exists(self, rel: str) -> bool: ...
     def read_bytes(self, rel: str) -> bytes: ...
     def write_bytes(self, rel: str, data: bytes) -> None: ...
@@ -47,6 +50,10 @@ def write_json(storage: Storage, rel: str, value: Any) -> None:
     storage.write_bytes(rel, json.dumps(value, indent=2, sort_keys=True, default=str).encode())
 
 
+# Where a local lake remembers its files' MD5s: path → [size:mtime:ctime stamp, md5].
+CONTENT_CACHE = "_state/content_versions.json"
+
+
 class LocalStorage:
     """A lake in a local folder."""
 
@@ -63,7 +70,14 @@ class LocalStorage:
     def uri(self, rel: str) -> str:
         return str(self._abs(rel))
 
-    def list_files(self, prefix: str) -> list[FileInfo]:
+    def list_files(self, prefix: str, content: bool = False) -> list[FileInfo]:
+        """The files under `prefix`. With `content`, each version is the MD5 of the bytes, so
+        it survives a copy, restore or sync that loses modification times: hashed once per
+        (size, mtime, ctime) and remembered in CONTENT_CACHE."""
+        found = self._walk(prefix)
+        return self._content_versions(prefix, found) if content else found
+
+    def _walk(self, prefix: str) -> list[FileInfo]:
         base = self._abs(prefix)
         if not base.exists():
             return []
@@ -79,10 +93,35 @@ class LocalStorage:
                     FileInfo(
                         full.relative_to(self.root).as_posix(),
                         stat.st_size,
-                        f"{stat.st_size}:{stat.st_mtime_ns}",
+                        # ctime too: any write moves it, and no one can set it back.
+                        f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}",
                     )
                 )
         return sorted(found, key=lambda f: f.path)
+
+    def _content_versions(self, prefix: str, found: list[FileInfo]) -> list[FileInfo]:
+        cache_path = self._abs(CONTENT_CACHE)
+        try:
+            cache = json.loads(cache_path.read_bytes())
+        except (OSError, ValueError):
+            cache = {}
+        # Entries of files gone from this prefix are dropped; other prefixes' are kept.
+        folder = prefix.rstrip("/") + "/"
+        kept = {p: v for p, v in cache.items() if not p.startswith(folder)}
+        out = []
+        for f in found:
+            entry = cache.get(f.path)
+            if entry is None or entry[0] != f.version:
+                digest = hashlib.md5(usedforsecurity=False)
+                with open(self._abs(f.path), "rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        digest.update(chunk)
+                entry = [f.version, digest.hexdigest()]
+            kept[f.path] = entry
+            out.append(FileInfo(f.path, f.size, entry[1]))
+        if kept != cache:
+            self.write_bytes(CONTENT_CACHE, json.dumps(kept, separators=(",", ":")).encode())
+        return out
 
     def exists(self, rel: str) -> bool:
         return self._abs(rel).exists()
@@ -140,7 +179,8 @@ class S3Storage:
     def uri(self, rel: str) -> str:
         return f"s3://{self.bucket}/{self._key(rel)}"
 
-    def list_files(self, prefix: str) -> list[FileInfo]:
+    def list_files(self, prefix: str, content: bool = False) -> list[FileInfo]:
+        # An ETag is already a content version: the same bytes PUT again keep it.
         found = []
         strip = len(self.prefix) + 1 if self.prefix else 0
         paginator = self.s3.get_paginator("list_objects_v2")

@@ -1,5 +1,6 @@
 """Incremental runs, reruns, corrected deliveries and bad rows, on a few real days."""
 
+import os
 import shutil
 from datetime import date
 
@@ -128,3 +129,34 @@ def test_curated_rebuilds_only_the_months_new_data_touched(lake_dir, monkeypatch
     assert not list((lake_dir / "curated").rglob("flight_month=2013-02/*.parquet"))
     assert (lake_dir / "curated/flights/flight_month=2013-01/part-00000.parquet").exists()
     assert nothing_new(run_daily(lake))
+
+
+def test_a_copy_that_lost_its_file_times_redoes_nothing_and_a_rewrite_is_seen(lake_dir, tmp_path):
+    """What changed is decided by content, not by modification times: a copied, restored or
+    synced lake reads and rebuilds nothing, and a rewrite that kept size and time is read."""
+    land(Lake.at(str(lake_dir)), date(2013, 1, 2))
+    run_daily(Lake.at(str(lake_dir)))
+    copy = tmp_path / "copy"
+    shutil.copytree(lake_dir, copy, copy_function=shutil.copy)  # file times not kept
+    later = 2_000_000_000
+    for f in copy.rglob("*"):
+        if f.is_file():
+            os.utime(f, (later, later))
+    (copy / "_state/content_versions.json").unlink()  # nor the remembered hashes
+    lake = Lake.at(str(copy))
+    assert nothing_new(run_daily(lake))
+    assert curate.months_to_rebuild(lake) == []
+
+    raw = copy / "raw/flights/delivered=2013-01-03/flights_2013-01-02.csv"
+    stamp = raw.stat()
+    data = raw.read_bytes()
+    # One flight's dep_delay digit changed in place: same size, same time.
+    line = data.split(b"\n")[1]
+    fields = line.split(b",")
+    fields[5] = b"9" if fields[5] != b"9" else b"8"
+    rewritten = data.replace(line, b",".join(fields), 1)
+    raw.write_bytes(rewritten[: len(data)].ljust(len(data), b"\n"))
+    os.utime(raw, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    again = run_daily(lake).result("process_flights")
+    assert again.changed == ["raw/flights/delivered=2013-01-03/flights_2013-01-02.csv"]
+    assert again.files_read == 1

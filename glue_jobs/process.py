@@ -197,6 +197,17 @@ def _classify(
     )
     transformed = module.transform(typed, refs, ctx.run_id)
     checked = check_references(apply_rules(transformed, contract.all_rules()), contract, refs)
+    # Only what is read later is carried through the sort and staged: the raw line of a row
+    # set aside (a failed gate reads the others' again, with_raw_lines) and the header once
+    # per file (header_drift).
+    broken = F.size("_errors") > 0
+    slim = checked.withColumns(
+        {
+            "_raw_line": F.when(broken, F.col("_raw_line")),
+            "_raw_bytes": F.when(broken, F.col("_raw_bytes")),
+            "_header_names": F.when(broken | F.col("_file_first"), F.col("_header_names")),
+        }
+    )
     # Computed once and staged as Parquet: every later step (counts, quarantine, publish)
     # reads these files. Far cheaper than an in-memory cache of these wide rows, and it
     # keeps memory flat.
@@ -211,7 +222,7 @@ def _classify(
         "_raw_bytes",
         "_header_names",
     ]
-    classify(checked, contract, work.superseded).select(*keep).write.mode("overwrite").parquet(
+    classify(slim, contract, work.superseded).select(*keep).write.mode("overwrite").parquet(
         lake.uri(classified_dir)
     )
     classified = spark.read.parquet(lake.uri(classified_dir))
@@ -237,10 +248,34 @@ def _classify(
     return classified, bad
 
 
+def with_raw_lines(
+    ctx: RunContext, contract: Contract, classified: DataFrame, files: list[RawFile]
+) -> DataFrame:
+    """The classified rows with every row's raw line: those staged without it (the rows
+    that were to be published) get theirs from the raw files again, which never change."""
+    again = read_lines(ctx.spark, [ctx.lake.uri(f.path) for f in files], contract.source).select(
+        "_source_file",
+        "_line",
+        F.col("_raw_bytes").alias("_bytes_again"),
+        F.col("_raw_line").alias("_line_again"),
+    )
+    return (
+        classified.join(again, ["_source_file", "_line"], "left")
+        .withColumns(
+            {
+                "_raw_bytes": F.coalesce("_raw_bytes", "_bytes_again"),
+                "_raw_line": F.coalesce("_raw_line", "_line_again"),
+            }
+        )
+        .drop("_bytes_again", "_line_again")
+    )
+
+
 def header_drift(classified: DataFrame, contract: Contract) -> list[str]:
     """Per file, the header's columns the contract does not know (dropped) and the contract's
     columns the header lacks (every line of the file quarantined)."""
-    read = classified.where(F.col("_line").isNotNull())  # not the supplemented rows
+    # Not the supplemented rows; the header rides on each file's first row (and bad rows).
+    read = classified.where(F.col("_line").isNotNull() & F.col("_header_names").isNotNull())
     headers = read.select("_source_file", "_header_names").distinct().collect()
     out = []
     for row in sorted(headers, key=lambda r: r._source_file):
@@ -292,7 +327,7 @@ def process_table(ctx: RunContext, table: str) -> TableResult:
         reasons = [o.name for q in failed.failed for o in q.critical_failures]
         result.rejected, result.published = result.published, 0
         result.quality = {q.table: q.record(lake) for q in failed.failed}
-        held = quarantine_rows(classified, table, reasons)
+        held = quarantine_rows(with_raw_lines(ctx, contract, classified, work.new), table, reasons)
         _write_quarantine(lake, held, table, run_id, f"{stage}/quarantine", work.new)
         result.seconds = round(time.perf_counter() - started, 3)
         failed.result = result

@@ -198,14 +198,15 @@ def _classify(
     transformed = module.transform(typed, refs, ctx.run_id)
     checked = check_references(apply_rules(transformed, contract.all_rules()), contract, refs)
     # Only what is read later is carried through the sort and staged: the raw line of a row
-    # set aside (a failed gate reads the others' again, with_raw_lines) and the header once
-    # per file (header_drift).
+    # set aside (a failed gate reads the others' again, with_raw_lines), and the header of a
+    # file whose header is not the contract's own (header_drift).
     broken = F.size("_errors") > 0
+    usual = F.col("_header_names") == F.array(*[F.lit(c.name) for c in contract.source.columns])
     slim = checked.withColumns(
         {
             "_raw_line": F.when(broken, F.col("_raw_line")),
             "_raw_bytes": F.when(broken, F.col("_raw_bytes")),
-            "_header_names": F.when(broken | F.col("_file_first"), F.col("_header_names")),
+            "_header_names": F.when(broken | ~usual, F.col("_header_names")),
         }
     )
     # Computed once and staged as Parquet: every later step (counts, quarantine, publish)
@@ -274,7 +275,8 @@ def with_raw_lines(
 def header_drift(classified: DataFrame, contract: Contract) -> list[str]:
     """Per file, the header's columns the contract does not know (dropped) and the contract's
     columns the header lacks (every line of the file quarantined)."""
-    # Not the supplemented rows; the header rides on each file's first row (and bad rows).
+    # Not the supplemented rows; only a file whose header differs from the contract's
+    # columns kept its header (the contract's own has no drift).
     read = classified.where(F.col("_line").isNotNull() & F.col("_header_names").isNotNull())
     headers = read.select("_source_file", "_header_names").distinct().collect()
     out = []

@@ -109,8 +109,7 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
     _file_date, _line (1-based), _raw_bytes (the line's bytes, without its line ending),
     _raw_line (those bytes as UTF-8, invalid bytes replaced: for reading only), _blank,
     _header_names (the header's normalised names; null when the file has no header) and
-    _unreadable (why a file could not be read: it then has one row, line 0) and _file_first
-    (the file's first row that is not blank)."""
+    _unreadable (why a file could not be read: it then has one row, line 0)."""
     files = _read_files(spark, uris)
     path = F.col("path")
     text = F.decode(F.coalesce(F.col("content"), F.lit(b"").cast("binary")), "ISO-8859-1")
@@ -135,21 +134,8 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
     with_header = per_file.withColumn(
         "_header_names", F.when(F.arrays_overlap(names, known), names)
     )
-    # The file's first line after the header that is not blank: the one row that carries
-    # the header on past parsing (the file's drift is read from it).
-    first_data = F.array_min(
-        F.transform(
-            "_lines",
-            lambda text, i: F.when(
-                (i > 0) & (F.trim(F.regexp_replace(text, "\r$", "")) != ""), i
-            ),
-        )
-    )
     exploded = with_header.select(
-        "*",
-        F.size("_lines").alias("_count"),
-        first_data.alias("_first_data"),
-        F.posexplode("_lines").alias("_pos", "_text"),
+        "*", F.size("_lines").alias("_count"), F.posexplode("_lines").alias("_pos", "_text")
     ).drop("_lines")
     is_header = (F.col("_pos") == 0) & F.col("_header_names").isNotNull()
     # The empty string after the final LF is not a line.
@@ -163,7 +149,6 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
         (F.col("_pos") + 1).cast("int").alias("_line"),
         raw.alias("_raw_bytes"),
         F.lit(None).cast("string").alias("_unreadable"),
-        (F.col("_pos") == F.col("_first_data")).alias("_file_first"),
     )
     unreadable = with_header.where(F.col("_unreadable").isNotNull()).select(
         "_source_file",
@@ -173,7 +158,6 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
         F.lit(0).alias("_line"),
         F.lit(None).cast("binary").alias("_raw_bytes"),
         "_unreadable",
-        F.lit(True).alias("_file_first"),
     )
     decoded = F.decode("_raw_bytes", "UTF-8")
     return lines.unionByName(unreadable).select(

@@ -1,5 +1,7 @@
 """Column expressions shared by several transforms."""
 
+from collections.abc import Sequence
+
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -37,10 +39,18 @@ def wall_clock(day: Column, minutes: Column) -> Column:
     return shift(day.cast("timestamp_ntz"), minutes=minutes)
 
 
-def to_utc(local: Column, tz: Column) -> Column:
+def to_utc(local: Column, tz: Column, zones: Sequence[str] = ()) -> Column:
     """Interpret a wall clock in an IANA zone (daylight saving included) as a UTC instant.
-    Needs a UTC session time zone (flightlake.runtime.spark sets it)."""
-    return F.to_utc_timestamp(local.cast("timestamp"), tz)
+    Needs a UTC session time zone (flightlake.runtime.spark sets it).
+
+    `zones`, the zones `tz` may hold, are converted each with its name as a literal: Spark
+    resolves a literal zone once, but a zone read from a column on every row (ZoneId.of), which
+    was most of the flights transform's time. A zone not listed is converted by its column."""
+    ts = local.cast("timestamp")
+    converted = F.to_utc_timestamp(ts, tz)
+    for zone in zones:
+        converted = F.when(tz == zone, F.to_utc_timestamp(ts, zone)).otherwise(converted)
+    return converted
 
 
 def lineage(run_id: str) -> dict[str, Column]:

@@ -23,8 +23,9 @@ _DAY = 1440
 
 
 def transform(raw: DataFrame, refs: Mapping[str, DataFrame], run_id: str) -> DataFrame:
-    # Columns are composed as expressions and projected once: every DataFrame call makes
-    # Spark re-analyse the whole plan, which dominates small (one-day) runs.
+    # Columns are composed as expressions and projected in a few steps: every DataFrame call
+    # makes Spark re-analyse the whole plan (which dominates one-day runs), but an instant used
+    # twice is projected once rather than copied into every expression that uses it.
     airports = refs["airports"]
     origin_tz = airports.select(F.col("faa").alias("_o_faa"), F.col("tzone").alias("origin_tz"))
     dest_tz = airports.select(
@@ -33,6 +34,8 @@ def transform(raw: DataFrame, refs: Mapping[str, DataFrame], run_id: str) -> Dat
         (F.col("origin") == "supplement").alias("_dest_supplemented"),
     )
     registry = refs["planes"].select(F.col("tailnum").alias("_registered")).distinct()
+    # The airports' time zones (a dozen): each converts with its name as a literal.
+    zones = sorted(r[0] for r in airports.select("tzone").distinct().collect() if r[0])
     tailnum = normalise_tailnum(F.col("tailnum"))
     joined = (
         raw.join(F.broadcast(origin_tz), F.col("origin") == F.col("_o_faa"), "left")
@@ -51,35 +54,12 @@ def transform(raw: DataFrame, refs: Mapping[str, DataFrame], run_id: str) -> Dat
         F.col("dep_delay").isNotNull(),
         F.round((sched_dep_min + F.col("dep_delay") - dep_min) / _DAY).cast("int"),
     ).otherwise(F.when(dep_min < sched_dep_min - _DAY / 2, 1).otherwise(0))
-    sched_dep_local = wall_clock(flight_date, sched_dep_min)
-    sched_dep_utc = to_utc(sched_dep_local, o_tz)
-    dep_local = F.when(
-        F.col("dep_time").isNotNull(), wall_clock(flight_date, dep_min + dep_days * _DAY)
-    )
-
-    # The scheduled arrival is the first time the destination clock shows sched_arr_time
-    # after the scheduled departure (no flight here is scheduled for a day or more).
-    sched_arr_same_day = wall_clock(flight_date, hhmm_minutes("sched_arr_time"))
-    sched_arr_local = F.when(
-        to_utc(sched_arr_same_day, d_tz) <= sched_dep_utc, shift(sched_arr_same_day, days=1)
-    ).otherwise(sched_arr_same_day)
-    sched_arr_utc = to_utc(sched_arr_local, d_tz)
-
     status = (
         F.when(F.col("dep_time").isNull(), "cancelled")
         .when(F.col("arr_delay").isNull(), "diverted")
         .otherwise("departed")
     )
-    # The actual arrival day is the one closest to schedule + arr_delay. Diverted flights
-    # landed somewhere else, so their arrival clock time has no meaning at dest: null.
-    arr_same_day = wall_clock(flight_date, hhmm_minutes("arr_time"))
-    expected_arr = sched_arr_utc.cast("long") + F.col("arr_delay") * 60
-    arr_days = F.round((expected_arr - to_utc(arr_same_day, d_tz).cast("long")) / 86400).cast("int")
-    arr_local = F.when(
-        (status == "departed") & F.col("arr_time").isNotNull(), shift(arr_same_day, days=arr_days)
-    )
-
-    return joined.withColumns(
+    local = joined.withColumns(
         {
             "tailnum": tailnum,
             "flight_date": flight_date,
@@ -91,17 +71,53 @@ def transform(raw: DataFrame, refs: Mapping[str, DataFrame], run_id: str) -> Dat
                 F.col("origin"),
             ),
             "status": status,
-            "sched_dep_local": sched_dep_local,
-            "sched_dep_utc": sched_dep_utc,
-            "dep_local": dep_local,
-            "dep_utc": to_utc(dep_local, o_tz),
-            "sched_arr_local": sched_arr_local,
-            "sched_arr_utc": sched_arr_utc,
-            "arr_local": arr_local,
-            "arr_utc": to_utc(arr_local, d_tz),
+            "sched_dep_local": wall_clock(flight_date, sched_dep_min),
+            "dep_local": F.when(
+                F.col("dep_time").isNotNull(), wall_clock(flight_date, dep_min + dep_days * _DAY)
+            ),
+            "_sched_arr_same_day": wall_clock(flight_date, hhmm_minutes("sched_arr_time")),
+            "_arr_same_day": wall_clock(flight_date, hhmm_minutes("arr_time")),
             "dest_supplemented": F.coalesce(F.col("_dest_supplemented"), F.lit(False)),
             "tailnum_unregistered": tailnum.isNotNull() & F.col("_registered").isNull(),
             "flight_month": month_column(flight_date),
             **lineage(run_id),
         }
+    )
+    instants = local.withColumns(
+        {
+            "sched_dep_utc": to_utc(F.col("sched_dep_local"), o_tz, zones),
+            "dep_utc": to_utc(F.col("dep_local"), o_tz, zones),
+            "_sched_arr_same_day_utc": to_utc(F.col("_sched_arr_same_day"), d_tz, zones),
+            "_arr_same_day_utc": to_utc(F.col("_arr_same_day"), d_tz, zones),
+        }
+    )
+
+    # The scheduled arrival is the first time the destination clock shows sched_arr_time
+    # after the scheduled departure (no flight here is scheduled for a day or more).
+    next_day = F.col("_sched_arr_same_day_utc") <= F.col("sched_dep_utc")
+    arrival_next_day = shift(F.col("_sched_arr_same_day"), days=1)
+    scheduled = instants.withColumns(
+        {
+            "sched_arr_local": F.when(next_day, arrival_next_day).otherwise(
+                F.col("_sched_arr_same_day")
+            ),
+            "sched_arr_utc": F.when(next_day, to_utc(arrival_next_day, d_tz, zones)).otherwise(
+                F.col("_sched_arr_same_day_utc")
+            ),
+        }
+    )
+
+    # The actual arrival day is the one closest to schedule + arr_delay. Diverted flights
+    # landed somewhere else, so their arrival clock time has no meaning at dest: null.
+    expected_arr = F.col("sched_arr_utc").cast("long") + F.col("arr_delay") * 60
+    arr_days = F.round((expected_arr - F.col("_arr_same_day_utc").cast("long")) / 86400).cast("int")
+    arrived = scheduled.withColumn(
+        "arr_local",
+        F.when(
+            (F.col("status") == "departed") & F.col("arr_time").isNotNull(),
+            shift(F.col("_arr_same_day"), days=arr_days),
+        ),
+    )
+    return arrived.withColumn("arr_utc", to_utc(F.col("arr_local"), d_tz, zones)).drop(
+        "_sched_arr_same_day", "_arr_same_day", "_sched_arr_same_day_utc", "_arr_same_day_utc"
     )

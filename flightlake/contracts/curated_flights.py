@@ -49,7 +49,14 @@ CONTRACT = Contract(
             "weather_known", "boolean", "An observation exists for origin and hour", nullable=False
         ),
         *_copied(planes.CONTRACT, PLANE_COLUMNS),
-        Column("plane_age_years", "int", "Flight year minus build year", min=0, max=120),
+        Column(
+            "plane_age_years",
+            "int",
+            "Flight year minus build year; null when the registered aircraft was built after "
+            "the flight (the registry is a snapshot: the tail number was another aircraft's)",
+            min=0,
+            max=120,
+        ),
         Column("plane_known", "boolean", "The tail number is in the registry", nullable=False),
         Column(
             "sched_dep_hour",

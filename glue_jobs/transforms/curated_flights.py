@@ -58,7 +58,12 @@ def transform(flights: DataFrame, refs: Mapping[str, DataFrame]) -> DataFrame:
         {
             "weather_known": F.col("_w_hour").isNotNull(),
             "plane_known": F.col("_p_tailnum").isNotNull(),
-            "plane_age_years": F.year("flight_date") - F.col("year_built"),
+            # The registry is a snapshot: a tail number whose aircraft was built after the
+            # flight was another aircraft's then, so its age is unknown, not negative.
+            "plane_age_years": F.when(
+                F.col("year_built") <= F.year("flight_date"),
+                F.year("flight_date") - F.col("year_built"),
+            ),
             "sched_dep_hour": F.hour("sched_dep_local"),
             "is_cancelled": status == "cancelled",
             "is_diverted": status == "diverted",

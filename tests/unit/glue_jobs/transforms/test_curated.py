@@ -83,6 +83,20 @@ def test_enrichment_keeps_every_flight_and_flags_unknowns(spark, refs):
     )
 
 
+def test_a_plane_registered_after_the_flight_has_no_age(spark, refs):
+    """The registry is a snapshot: a 2004 aircraft's tail number flew in 2003 on another."""
+    early = (flight("c")[0], date(2003, 6, 1), *flight("c")[2:])
+    built_that_year = (flight("d")[0], date(2004, 1, 1), *flight("d")[2:])
+    rows = {
+        r.flight_id: r
+        for r in curated_flights.transform(
+            spark.createDataFrame([early, built_that_year], FLIGHTS), refs
+        ).collect()
+    }
+    assert (rows["c"].plane_known, rows["c"].plane_age_years, rows["c"].seats) == (True, None, 55)
+    assert rows["d"].plane_age_years == 0
+
+
 @pytest.mark.parametrize(
     ("status", "arr", "dep", "on_time", "bucket", "dep15"),
     [

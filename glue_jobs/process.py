@@ -281,8 +281,6 @@ def header_drift(classified: DataFrame, contract: Contract) -> list[str]:
     headers = read.select("_source_file", "_header_names").distinct().collect()
     out = []
     for row in sorted(headers, key=lambda r: r._source_file):
-        if row._header_names is None:
-            continue
         added, missing = header_changes(row._header_names, contract.source)
         if added:
             out.append(f"{row._source_file}: column added {', '.join(added)} (dropped)")

@@ -5,10 +5,9 @@ its files unrecorded and the rerun processes them again; publishing replaces who
 so processing a file twice converges to the same table.
 
 A raw file rewritten in place after it was processed (its content version — MD5 in a
-folder, ETag on S3 — is not the one recorded; a copy that only lost its file times is not
-rewritten) is read again as a redelivery of
-its own date and delivery, and the run says so: the provider's latest bytes win, as for any
-redelivery.
+folder, ETag on S3 — is not the one recorded) is read again as a redelivery of its own date
+and delivery, and the run says so: the provider's latest bytes win, as for any redelivery.
+In a folder, a copy that only lost its file times is not rewritten.
 """
 
 from __future__ import annotations
@@ -56,10 +55,14 @@ def pending(lake: Lake, contract: Contract) -> Pending:
 
 
 def _rewritten(entry: dict, f: RawFile) -> bool:
-    # An entry without a version, or with a size:time stamp, predates content versions:
-    # taken as unchanged (comparing times is what content versions replaced).
     recorded = entry.get("version", "")
-    return bool(recorded) and ":" not in recorded and recorded != f.version
+    if not recorded:  # predates versions: taken as unchanged
+        return False
+    if ":" in recorded:
+        # A size:mtime stamp, from before content versions: only the size can still be
+        # compared (times are what content versions stopped trusting).
+        return recorded.split(":", 1)[0] != str(f.size)
+    return recorded != f.version
 
 
 def commit(lake: Lake, table: str, files: list[RawFile], superseded: set[str], run_id: str) -> None:

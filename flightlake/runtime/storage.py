@@ -113,9 +113,12 @@ class LocalStorage:
             entry = cache.get(f.path)
             if entry is None or entry[0] != f.version:
                 digest = hashlib.md5(usedforsecurity=False)
-                with open(self._abs(f.path), "rb") as fh:
-                    while chunk := fh.read(1 << 20):
-                        digest.update(chunk)
+                try:
+                    with open(self._abs(f.path), "rb") as fh:
+                        while chunk := fh.read(1 << 20):
+                            digest.update(chunk)
+                except FileNotFoundError:  # deleted since the walk: not listed
+                    continue
                 entry = [f.version, digest.hexdigest()]
             kept[f.path] = entry
             out.append(FileInfo(f.path, f.size, entry[1]))
@@ -180,7 +183,10 @@ class S3Storage:
         return f"s3://{self.bucket}/{self._key(rel)}"
 
     def list_files(self, prefix: str, content: bool = False) -> list[FileInfo]:
-        # An ETag is already a content version: the same bytes PUT again keep it.
+        # The ETag stands for the content: it changes whenever an object is written. It is
+        # the MD5 of the bytes only for a single-part upload without SSE-KMS, so a lake
+        # copied into new objects under SSE-KMS (prod) or in multipart uploads reads its
+        # files as changed and reprocesses them.
         found = []
         strip = len(self.prefix) + 1 if self.prefix else 0
         paginator = self.s3.get_paginator("list_objects_v2")

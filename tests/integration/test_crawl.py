@@ -63,7 +63,8 @@ def test_a_reordered_upper_case_header_with_a_bom_and_a_ragged_line_is_no_drift(
     header, first, second, *rest = (lake_dir / JAN1).read_text().splitlines()
     names = header.upper().split(",")
     swapped = ",".join([names[1], names[0], *names[2:]])
-    drop(lake_dir, "\ufeff" + "\n".join([swapped, first, second[:20], *rest]) + "\n")
+    longer = f"{rest[0]},extra"  # a line with a field too many: also processing's
+    drop(lake_dir, "\ufeff" + "\n".join([swapped, first, second[:20], longer, *rest]) + "\n")
     result = runner.invoke(app, ["crawl", "--lake", str(lake_dir)])
     assert result.exit_code == 0, result.output
     assert "column" not in result.output and "Traceback" not in result.output

@@ -78,15 +78,16 @@ def spark_start() -> float:
 
 def prepared(template: Path, through: date, work: Path) -> Path:
     """A copy of the landed template, processed through `through`, and the next day landed."""
-    lake = work / f"lake-{through.isoformat()}"
-    if not lake.exists():
-        shutil.copytree(template, lake)
-        for source in ("flights", "weather"):
-            for f in (lake / "raw" / source).rglob("*.csv"):
-                if date.fromisoformat(f.stem.rsplit("_", 1)[1]) > through:
-                    f.unlink()
-        subprocess.run([*CLI, "run", "--lake", str(lake)], check=True, capture_output=True)
-        land(Lake.at(str(lake)), date.fromordinal(through.toordinal() + 1))
+    lake = work / f"prepared-{template.name}-{through.isoformat()}"
+    if lake.exists():
+        return lake
+    shutil.copytree(template, lake)
+    for source in ("flights", "weather"):
+        for f in (lake / "raw" / source).rglob("*.csv"):
+            if date.fromisoformat(f.stem.rsplit("_", 1)[1]) > through:
+                f.unlink()
+    subprocess.run([*CLI, "run", "--lake", str(lake)], check=True, capture_output=True)
+    land(Lake.at(str(lake)), date.fromordinal(through.toordinal() + 1))
     return lake
 
 

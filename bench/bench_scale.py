@@ -22,7 +22,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench_processed import CLI, _tree_rss_mib, timed_run  # bench/ is on sys.path
+from bench_processed import CLI, _tree_rss_mib, prepared, timed_run  # bench/ is on sys.path
 from duckdb_reference import compare
 from results_io import report
 from scale_lake import build
@@ -77,22 +77,6 @@ def reference(template: Path, work: Path) -> tuple[float, float]:
     if proc.returncode:
         raise RuntimeError(f"the DuckDB reference failed on {template}")
     return time.perf_counter() - started, peak
-
-
-def prepared(template: Path, through: date, work: Path) -> Path:
-    """A copy of the template holding the days up to `through`, run, and the next day
-    landed (a 2013 day: the real file)."""
-    lake = work / f"prepared-{template.name}-{through.isoformat()}"
-    if lake.exists():
-        return lake
-    shutil.copytree(template, lake)
-    for source in ("flights", "weather"):
-        for f in (lake / "raw" / source).rglob("*.csv"):
-            if date.fromisoformat(f.stem.rsplit("_", 1)[1]) > through:
-                f.unlink()
-    subprocess.run([*CLI, "run", "--lake", str(lake)], check=True, capture_output=True)
-    land(Lake.at(str(lake)), date.fromordinal(through.toordinal() + 1))
-    return lake
 
 
 def lost_times(lake: Path, to: Path) -> None:

@@ -30,7 +30,7 @@ from flightlake.partitions import month_of
 from flightlake.processing import ledger
 from flightlake.processing.parsing import apply_rules, parse
 from flightlake.processing.publish import Staged, stage_days, stage_snapshot, swap
-from flightlake.processing.raw_reader import read_lines, split_fields
+from flightlake.processing.raw_reader import read_lines, split_fields, usual_header
 from flightlake.quality.gate import GateFailed
 from flightlake.resources import airports_supplement
 from flightlake.run_context import RunContext, StepResult
@@ -201,7 +201,7 @@ def _classify(
     # set aside (a failed gate reads the others' again, with_raw_lines), and the header of a
     # file whose header is not the contract's own (header_drift).
     broken = F.size("_errors") > 0
-    usual = F.col("_header_names") == F.array(*[F.lit(c.name) for c in contract.source.columns])
+    usual = usual_header(contract.source)
     slim = checked.withColumns(
         {
             "_raw_line": F.when(broken, F.col("_raw_line")),

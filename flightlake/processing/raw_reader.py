@@ -167,6 +167,11 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
     )
 
 
+def usual_header(source: RawSource) -> Column:
+    """True when a line's file has the usual header: the contract's columns, in order."""
+    return F.col("_header_names") == F.array(*[F.lit(c.name) for c in source.columns])
+
+
 def split_fields(lines: DataFrame, source: RawSource) -> DataFrame:
     """Add the source's columns as raw strings, found by the file's header, and the line's
     structural failures in `_errors` (encoding, length, header, quoting, field count)."""
@@ -179,7 +184,7 @@ def split_fields(lines: DataFrame, source: RawSource) -> DataFrame:
     header = F.col("_header_names")
     # The usual header, the contract's columns in order: every position is known without
     # searching the header once per column and row.
-    usual = F.coalesce(header == F.array(*[F.lit(c.name) for c in source.columns]), F.lit(False))
+    usual = F.coalesce(usual_header(source), F.lit(False))
     valid_utf8 = F.encode(F.col("_raw_line"), "UTF-8") == F.col("_raw_bytes")
     expected = F.coalesce(F.size(header), F.lit(len(source.columns)))
     checks = [

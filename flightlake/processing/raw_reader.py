@@ -126,7 +126,7 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
         F.split(text, "\n", -1).alias("_lines"),
     )
     first = F.decode(
-        F.encode(F.regexp_replace(F.col("_lines")[0], "\r$", ""), "ISO-8859-1"), "UTF-8"
+        F.encode(F.regexp_replace(F.col("_lines")[0], "\r\\z", ""), "ISO-8859-1"), "UTF-8"
     )
     names = F.transform(
         split_csv(F.regexp_replace(first, "^\ufeff", "")), lambda n: F.lower(_unquote(F.trim(n)))
@@ -140,7 +140,8 @@ def read_lines(spark: SparkSession, uris: list[str], source: RawSource) -> DataF
     is_header = (F.col("_pos") == 0) & F.col("_header_names").isNotNull()
     # The empty string after the final LF is not a line.
     after_last = (F.col("_pos") == F.col("_count") - 1) & (F.col("_text") == "")
-    raw = F.encode(F.regexp_replace("_text", "\r$", ""), "ISO-8859-1")
+    # \z, not $: Java's $ also matches before a final \r, and every match is replaced.
+    raw = F.encode(F.regexp_replace("_text", "\r\\z", ""), "ISO-8859-1")
     lines = exploded.where(F.col("_unreadable").isNull() & ~is_header & ~after_last).select(
         "_source_file",
         "_delivered",
